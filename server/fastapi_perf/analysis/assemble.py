@@ -1,0 +1,131 @@
+"""Turn per-chunk findings into a file's findings.
+
+Chunk findings are relative to their chunk and may name things only the
+whole file knows: where imports go, which chunk a related location is in,
+which lines carry ``# noqa``. This module resolves all of that, for the CLI
+(once per file) and for the server (once per published version).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+from dataclasses import replace
+
+from .chunks import Chunk
+from .findings import Edit, Finding, Fix, Position, Range, Related
+from .noqa import Suppressions, collect
+from .symbols import ModuleSymbols
+
+
+def assemble(
+    chunks: Sequence[Chunk],
+    per_chunk: Sequence[Sequence[Finding]],
+    symbols: ModuleSymbols,
+    newline: str = "\n",
+) -> tuple[list[Finding], Suppressions]:
+    """Absolute, noqa-filtered, sorted findings of one file."""
+    suppressions = collect(
+        (chunk.origin + comment.line, comment) for chunk in chunks for comment in chunk.comments
+    )
+    if suppressions.file_exempt:
+        return [], suppressions
+    anchor = _AnchorLookup(chunks, symbols)
+    insertion: _ImportPoint | None = None
+    result: list[Finding] = []
+    for chunk, findings in zip(chunks, per_chunk):
+        if chunk.syntax is not None:
+            result.append(Finding(None, chunk.syntax.message, chunk.syntax.range.shifted(chunk.origin)))
+        for finding in findings:
+            finding = finding.shifted(chunk.origin)
+            if suppressions.suppresses(finding.code, finding.range.start.line):
+                continue
+            if any(r.anchor for r in finding.related):
+                finding = replace(finding, related=tuple(anchor.resolve(r) for r in finding.related))
+            fix = finding.fix
+            if fix is not None and (fix.imports or fix.module_lines):
+                if insertion is None:
+                    insertion = _ImportPoint(chunks, symbols)
+                finding = replace(finding, fix=insertion.complete(fix, newline))
+            result.append(finding)
+    result.sort(key=lambda f: (f.range.start, f.code or ""))
+    return result, suppressions
+
+
+class _AnchorLookup:
+    def __init__(self, chunks: Sequence[Chunk], symbols: ModuleSymbols) -> None:
+        self.chunks = chunks
+        self.symbols = symbols
+
+    def resolve(self, related: Related) -> Related:
+        if related.anchor is None:
+            return related
+        index = self.symbols.binding_chunk.get(related.anchor)
+        origin = self.chunks[index].origin if index is not None and index < len(self.chunks) else 0
+        return Related(related.message, related.range.shifted(origin), related.path)
+
+
+class _ImportPoint:
+    """Where new imports go: after the imports at the top of the file.
+
+    The leading run of docstring, ``__future__`` imports and import
+    statements (also inside ``try``/``if`` blocks that only import) ends at
+    the last import; new lines go right after it.
+    """
+
+    def __init__(self, chunks: Sequence[Chunk], symbols: ModuleSymbols) -> None:
+        self.symbols = symbols
+        self.position = Position(0, 0)
+        self.after_line = False
+        for chunk in chunks:
+            if chunk.syntax is not None:
+                break
+            leading = True
+            for statement in chunk.statements:
+                if _is_import_block(statement) or _is_docstring(statement):
+                    last_line = chunk.origin + (statement.end_lineno or statement.lineno) - 1
+                    self.position = Position(last_line, len(chunk.line(last_line - chunk.origin)))
+                    self.after_line = True
+                else:
+                    leading = False
+                    break
+            if not leading:
+                break
+
+    def complete(self, fix: Fix, newline: str) -> Fix:
+        lines = [
+            request.statement
+            for request in dict.fromkeys(fix.imports)
+            if request.binds not in self.symbols.bindings
+        ]
+        lines += [line for line in fix.module_lines if line.partition("=")[0].strip() not in self.symbols.bindings]
+        if not lines:
+            return replace(fix, imports=(), module_lines=())
+        if self.after_line:
+            content = "".join(newline + line for line in lines)
+        else:
+            content = "".join(line + newline for line in lines)
+        edit = Edit(Range(self.position, self.position), content)
+        return replace(fix, edits=(edit, *fix.edits), imports=(), module_lines=())
+
+
+def _is_docstring(statement: ast.stmt) -> bool:
+    return (
+        type(statement) is ast.Expr
+        and type(statement.value) is ast.Constant
+        and isinstance(statement.value.value, str)
+    )
+
+
+def _is_import_block(statement: ast.stmt) -> bool:
+    kind = type(statement)
+    if kind is ast.Import or kind is ast.ImportFrom:
+        return True
+    if kind is ast.Try:
+        return all(_is_import_block(s) or type(s) is ast.Pass for s in statement.body) and all(
+            all(_is_import_block(s) or type(s) in (ast.Pass, ast.Assign) for s in handler.body)
+            for handler in statement.handlers
+        )
+    if kind is ast.If:
+        return all(_is_import_block(s) for s in statement.body + statement.orelse)
+    return False

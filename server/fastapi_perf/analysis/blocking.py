@@ -1,0 +1,140 @@
+"""Which calls block the event loop, directly or through sync helpers.
+
+A call blocks directly when its qualified name is in the catalogue (or the
+user's extra list). It blocks transitively when it calls a sync function of
+this file that blocks, to a bounded depth and safe against cycles. Calling a
+sync *generator* function runs none of its body, and a function passed by
+reference (to ``run_in_threadpool``, ``asyncio.to_thread``...) is not called
+here at all, so neither counts.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from . import catalog
+from .facts import CallSite, FunctionInfo
+from .options import AnalysisOptions
+from .resolve import Resolver
+
+MAX_DEPTH = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One hop of a call chain: the call made inside ``function``."""
+
+    function: FunctionInfo
+    call: ast.Call
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class BlockingReason:
+    code: str
+    what: str
+    target: str
+    """The blocking callable, as the user would write it: ``requests.get``."""
+    chain: tuple[Step, ...] = ()
+    """Hops through sync helpers, outermost first; empty for a direct call."""
+
+
+class BlockingAnalysis:
+    """Per-file memo of which calls and functions block."""
+
+    def __init__(self, resolver: Resolver, options: AnalysisOptions) -> None:
+        self.resolver = resolver
+        self.options = options
+        self._function_memo: dict[int, dict[str, BlockingReason]] = {}
+        self._in_progress: set[int] = set()
+        self._call_memo: dict[int, list[BlockingReason]] = {}
+
+    def direct(self, call: CallSite) -> BlockingReason | None:
+        node = call.node
+        qualname = self.resolver.callee(node, call.function)
+        if qualname is not None:
+            entry = catalog.BLOCKING.get(qualname)
+            if entry is not None:
+                return BlockingReason(entry.code, entry.what, _display(qualname))
+            if self.options.extend_blocking_calls:
+                code = self.options.extra_blocking_code(qualname)
+                if code is not None:
+                    return BlockingReason(code, "a call configured as blocking", qualname)
+        elif type(node.func) is ast.Attribute:
+            entry = catalog.DISTINCTIVE_METHODS.get(node.func.attr)
+            if entry is not None:
+                return BlockingReason(entry.code, entry.what, f".{node.func.attr}")
+        return None
+
+    def reasons(self, call: CallSite) -> list[BlockingReason]:
+        """Why ``call`` blocks: one reason per rule code, direct ones first."""
+        key = id(call.node)
+        cached = self._call_memo.get(key)
+        if cached is not None:
+            return cached
+        found: list[BlockingReason] = []
+        if not call.in_lambda and not call.awaited:
+            direct = self.direct(call)
+            if direct is not None:
+                found.append(direct)
+            else:
+                helper = self.helper(call)
+                if helper is not None:
+                    step = Step(call.function, call.node, helper.qualname) if call.function else None
+                    for reason in self.function_reasons(helper).values():
+                        chain = ((step,) if step else ()) + reason.chain
+                        found.append(BlockingReason(reason.code, reason.what, reason.target, chain))
+        self._call_memo[key] = found
+        return found
+
+    def helper(self, call: CallSite) -> FunctionInfo | None:
+        """The sync function of this file that ``call`` runs, if any."""
+        qualname = self.resolver.callee(call.node, call.function)
+        if qualname is None:
+            return None
+        fn = self.resolver.local_function(qualname)
+        if fn is None or fn.is_async or fn.is_generator:
+            return None
+        return fn
+
+    def function_reasons(self, fn: FunctionInfo, depth: int = 0) -> dict[str, BlockingReason]:
+        """Codes a sync function blocks with, each with the shortest chain found."""
+        key = id(fn)
+        memo = self._function_memo.get(key)
+        if memo is not None:
+            return memo
+        if key in self._in_progress or depth > MAX_DEPTH:
+            return {}
+        self._in_progress.add(key)
+        found: dict[str, BlockingReason] = {}
+        try:
+            for call in fn.calls:
+                if call.in_lambda:
+                    continue
+                direct = self.direct(call)
+                if direct is not None:
+                    if direct.code not in found:
+                        found[direct.code] = BlockingReason(
+                            direct.code, direct.what, direct.target, (Step(fn, call.node, direct.target),)
+                        )
+                    continue
+                helper = self.helper(call)
+                if helper is None:
+                    continue
+                for code, reason in self.function_reasons(helper, depth + 1).items():
+                    if code not in found:
+                        step = Step(fn, call.node, helper.qualname)
+                        found[code] = BlockingReason(code, reason.what, reason.target, (step,) + reason.chain)
+        finally:
+            self._in_progress.discard(key)
+        self._function_memo[key] = found
+        return found
+
+
+def _display(qualname: str) -> str:
+    """The blocking callable as users spell it: ``open``, ``Path.read_text``."""
+    for prefix in ("builtins.", "pathlib."):
+        if qualname.startswith(prefix):
+            return qualname[len(prefix):]
+    return qualname

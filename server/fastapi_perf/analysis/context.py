@@ -1,0 +1,153 @@
+"""What a rule can ask while it checks one chunk.
+
+``ModuleContext`` is built once per version of a file and shared by all its
+chunks: the merged symbols, the resolver and the blocking analysis, each
+with its own memo. ``RuleContext`` adds the chunk being checked and turns
+syntax nodes into positions.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+
+from .blocking import BlockingAnalysis, BlockingReason, Step
+from .chunks import Chunk
+from .cost import CostModel
+from .facts import CallSite, FunctionInfo
+from .fastapi_model import Route, is_dependency, route_of
+from .findings import Finding, Fix, Position, Range, Related
+from .options import AnalysisOptions
+from .resolve import Resolver
+from .symbols import ModuleSymbols
+
+
+@dataclass(eq=False)
+class ModuleContext:
+    chunks: list[Chunk]
+    symbols: ModuleSymbols
+    options: AnalysisOptions
+    path: str | None = None
+    resolver: Resolver = field(init=False)
+    blocking: BlockingAnalysis = field(init=False)
+    cost: CostModel = field(init=False)
+    _routes: dict[int, Route | None] = field(default_factory=dict)
+    _dependencies: dict[int, bool] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.resolver = Resolver(self.symbols)
+        self.blocking = BlockingAnalysis(self.resolver, self.options)
+        self.cost = CostModel(self.resolver, self.blocking)
+
+    @property
+    def uses_fastapi(self) -> bool:
+        return self.symbols.imports_fastapi or self.options.project_uses_fastapi
+
+    def route(self, fn: FunctionInfo) -> Route | None:
+        key = id(fn)
+        if key not in self._routes:
+            self._routes[key] = route_of(fn, self.resolver)
+        return self._routes[key]
+
+    def is_dependency(self, fn: FunctionInfo) -> bool:
+        key = id(fn)
+        if key not in self._dependencies:
+            self._dependencies[key] = is_dependency(fn, self.resolver, self.symbols)
+        return self._dependencies[key]
+
+    def chunk_of(self, fn: FunctionInfo) -> Chunk | None:
+        index = self.symbols.function_chunk.get(fn.qualname)
+        return self.chunks[index] if index is not None and index < len(self.chunks) else None
+
+
+_DEF = re.compile(r"(?:async\s+)?def\s+")
+
+
+class RuleContext:
+    def __init__(self, module: ModuleContext, chunk: Chunk) -> None:
+        self.module = module
+        self.chunk = chunk
+        self.resolver = module.resolver
+        self.options = module.options
+
+    # -- positions ---------------------------------------------------------
+    def range(self, node: ast.AST, chunk: Chunk | None = None) -> Range:
+        return (chunk or self.chunk).node_range(node)
+
+    def name_range(self, fn: FunctionInfo, chunk: Chunk | None = None) -> Range:
+        """The range of a function's name in its ``def`` line."""
+        chunk = chunk or self.chunk
+        start = chunk.position(fn.node.lineno, fn.node.col_offset)
+        text = chunk.line(start.line)
+        match = _DEF.match(text, start.column)
+        column = match.end() if match else start.column
+        if not text.startswith(fn.name, column):
+            return Range(start, Position(start.line, start.column + 3))
+        return Range(Position(start.line, column), Position(start.line, column + len(fn.name)))
+
+    def source(self, node: ast.AST) -> str:
+        """The exact source text of ``node``."""
+        span = self.range(node)
+        if span.start.line == span.end.line:
+            return self.chunk.line(span.start.line)[span.start.column : span.end.column]
+        parts = [self.chunk.line(span.start.line)[span.start.column :]]
+        parts += [self.chunk.line(n) for n in range(span.start.line + 1, span.end.line)]
+        parts.append(self.chunk.line(span.end.line)[: span.end.column])
+        return "\n".join(parts)
+
+    # -- semantics ---------------------------------------------------------
+    def display(self, qualname: str) -> str:
+        """A qualified name as the user wrote it: local names without this module's prefix."""
+        prefix = self.module.symbols.qualify("")
+        if qualname.startswith(prefix):
+            qualname = qualname[len(prefix):]
+        return _short(qualname.removeprefix("builtins."))
+
+    def callee(self, call: CallSite) -> str | None:
+        return self.resolver.callee(call.node, call.function)
+
+    def route(self, fn: FunctionInfo) -> Route | None:
+        return self.module.route(fn)
+
+    def is_dependency(self, fn: FunctionInfo) -> bool:
+        return self.module.is_dependency(fn)
+
+    def blocking(self, call: CallSite) -> list[BlockingReason]:
+        return self.module.blocking.reasons(call)
+
+    def chain_related(self, reason: BlockingReason) -> tuple[Related, ...]:
+        """Related locations for the hops after the first (which is the finding itself)."""
+        related = []
+        for step in reason.chain[1:]:
+            related.append(self.step_location(step, f"`{_short(step.function.qualname)}` calls `{step.label}` here"))
+        return tuple(related)
+
+    def step_location(self, step: Step, message: str) -> Related:
+        chunk = self.module.chunk_of(step.function) or self.chunk
+        anchor = None if chunk is self.chunk else step.function.qualname.partition(".")[0]
+        return Related(message, chunk.node_range(step.call), anchor=anchor)
+
+    # -- reporting ---------------------------------------------------------
+    def finding(
+        self,
+        code: str,
+        where: ast.AST | Range,
+        message: str,
+        fix: Fix | None = None,
+        related: tuple[Related, ...] = (),
+        tags: tuple[str, ...] = (),
+    ) -> Finding:
+        span = where if isinstance(where, Range) else self.range(where)
+        return Finding(code, message, span, fix, related, tags)
+
+
+def chain_text(function: FunctionInfo | None, reason: BlockingReason) -> str:
+    names = [_short(function.qualname)] if function else []
+    names += [_short(step.label) for step in reason.chain[:-1]]
+    names.append(reason.target)
+    return " → ".join(names)
+
+
+def _short(qualname: str) -> str:
+    return qualname.replace(".<locals>.", ".")

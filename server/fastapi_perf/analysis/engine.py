@@ -1,0 +1,93 @@
+"""Run the selected rules over chunks in one pass per chunk.
+
+The engine builds a dispatch table from what each rule visits, so a chunk's
+functions, calls and classes are each handed only to the rules that asked
+for them. An exception in a rule drops that rule's findings for that chunk
+and is reported to the caller; it never stops the other rules or chunks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from .chunks import Chunk
+from .context import ModuleContext, RuleContext
+from .findings import Finding
+
+RuleLike = object  # a fastapi_perf.rules.base.Rule instance; typed loosely to keep the core independent
+
+
+@dataclass(frozen=True, slots=True)
+class RuleError:
+    code: str
+    line: int
+    error: BaseException
+
+
+class Engine:
+    def __init__(self, rules: Sequence[RuleLike]) -> None:
+        self.rules = tuple(rules)
+        self._calls = [r for r in self.rules if "call" in r.visits()]
+        self._functions = [r for r in self.rules if "function" in r.visits()]
+        self._classes = [r for r in self.rules if "class" in r.visits()]
+        self.invocations = 0
+        """Rule visits made so far; tests use it to prove that edits re-run little."""
+
+    def check_chunk(
+        self,
+        module: ModuleContext,
+        chunk: Chunk,
+        on_error: Callable[[RuleError], None] | None = None,
+    ) -> list[Finding]:
+        facts = chunk.facts
+        if facts is None:
+            return []
+        active = _active(self, module)
+        calls, functions, classes = active
+        if not (calls or functions or classes):
+            return []
+        ctx = RuleContext(module, chunk)
+        found: list[Finding] = []
+        failed: set[str] = set()
+
+        def run(rule, visit: Callable[[], Iterable[Finding]], line: int) -> None:
+            if rule.code in failed:
+                return
+            self.invocations += 1
+            try:
+                results = list(visit())
+            except Exception as error:  # a broken rule must not take the others down
+                failed.add(rule.code)
+                found[:] = [f for f in found if f.code != rule.code]
+                if on_error is not None:
+                    on_error(RuleError(rule.code, chunk.origin + line, error))
+                return
+            found.extend(results)
+
+        for fn in facts.functions:
+            line = fn.node.lineno - 1
+            for rule in functions:
+                run(rule, lambda rule=rule, fn=fn: rule.visit_function(fn, ctx), line)
+            if calls:
+                for call in fn.calls:
+                    for rule in calls:
+                        run(rule, lambda rule=rule, call=call: rule.visit_call(call, ctx), call.node.lineno - 1)
+        if calls:
+            for call in facts.module_calls:
+                for rule in calls:
+                    run(rule, lambda rule=rule, call=call: rule.visit_call(call, ctx), call.node.lineno - 1)
+        for cls in facts.classes:
+            for rule in classes:
+                run(rule, lambda rule=rule, cls=cls: rule.visit_class(cls, ctx), cls.node.lineno - 1)
+        return found
+
+
+def _active(engine: Engine, module: ModuleContext) -> tuple[list, list, list]:
+    """The rules that apply to this file: FastAPI rules need FastAPI (the detection gate)."""
+    if module.uses_fastapi:
+        return engine._calls, engine._functions, engine._classes
+    if not module.options.all_asyncio_files:
+        return [], [], []
+    keep = lambda rules: [r for r in rules if not r.fastapi_only]  # noqa: E731
+    return keep(engine._calls), keep(engine._functions), keep(engine._classes)

@@ -1,0 +1,57 @@
+"""Columns in the units each consumer counts.
+
+``ast`` reports columns in UTF-8 bytes, findings count code points (what
+the CLI prints, as Ruff does), and LSP clients count UTF-16 code units
+unless they negotiate UTF-8 or UTF-32. Lines are split the way LSP splits
+them: on ``\\r\\n``, ``\\r`` and ``\\n`` only (``str.splitlines`` also splits
+on form feeds and separators, which would shift every later line).
+"""
+
+from __future__ import annotations
+
+import re
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines without their terminators; a final terminator does not add a line."""
+    if "\r" not in text:
+        lines = text.split("\n")
+    else:
+        lines = _LINE_BREAK.split(text)
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def byte_to_char(line: str, byte_column: int) -> int:
+    """Code-point column of a UTF-8 byte column on ``line``."""
+    if line.isascii():
+        return byte_column
+    return len(line.encode("utf-8")[:byte_column].decode("utf-8", errors="ignore"))
+
+
+def char_to_units(line: str, column: int, encoding: str) -> int:
+    """Convert a code-point column to ``utf-8``, ``utf-16`` or ``utf-32`` units."""
+    if encoding == "utf-32" or line.isascii():
+        return column
+    prefix = line[:column]
+    if encoding == "utf-16":
+        return column + sum(1 for ch in prefix if ord(ch) > 0xFFFF)
+    return len(prefix.encode("utf-8"))
+
+
+def units_to_char(line: str, units: int, encoding: str) -> int:
+    """Convert a column in ``encoding`` units back to code points (clamped to the line)."""
+    if encoding == "utf-32" or line.isascii():
+        return min(units, len(line))
+    if encoding == "utf-16":
+        count = 0
+        for index, ch in enumerate(line):
+            if count >= units:
+                return index
+            count += 2 if ord(ch) > 0xFFFF else 1
+        return len(line)
+    encoded = line.encode("utf-8")[:units]
+    return len(encoded.decode("utf-8", errors="ignore"))

@@ -1,0 +1,206 @@
+"""Split Python source into top-level statements without parsing it.
+
+Each top-level statement (a decorated definition counts as one) becomes a
+*chunk* that is parsed and analysed on its own. That is what makes edits
+cheap: an edit re-parses only the chunks it touches, and a syntax error in
+one function leaves every other chunk analysable.
+
+A line starts a new chunk when it begins in column 0 with code (not a
+comment, not a continuation keyword such as ``else``) while no bracket,
+string or backslash continuation is open. Finding that out needs only a
+lexer for strings, comments and brackets, which one regular expression
+provides.
+
+The scanner also records comments that carry directives (``noqa``): the
+parsed tree has no comments, and a ``# noqa`` inside a string must not count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SQ3 = r"'''(?:[^'\\]|\\.|'(?!''))*'''"
+_DQ3 = r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+_SQ1 = r"'(?:[^'\\\r\n]|\\(?:\r\n|.))*'"
+_DQ1 = r'"(?:[^"\\\r\n]|\\(?:\r\n|.))*"'
+
+# Tokens that change the lexer's state; everything else is skipped inside the
+# regular expression engine. Complete strings match whole, so the Python loop
+# runs once per string rather than once per quote.
+_TOKEN = re.compile(
+    r"(?=['\"#()\[\]{}\\\r\n])(?:"  # cheap first-character test before the alternatives
+    + "|".join(
+        (
+            rf"(?P<s3>{_SQ3}|{_DQ3})",
+            r"(?P<q3>'''|\"\"\")",
+            rf"(?P<s1>{_SQ1}|{_DQ1})",
+            r"(?P<q1>['\"])",
+            r"(?P<comment>\#[^\r\n]*)",
+            r"(?P<open>[(\[{])",
+            r"(?P<close>[)\]}])",
+            r"(?P<cont>\\(?:\r\n|\r|\n))",
+            r"(?P<nl>(?:\r\n|\r|\n)(?=[^ \t\f#\r\n]))",
+        )
+    )
+    + ")",
+    re.DOTALL,
+)
+_CONTINUATION = re.compile(r"(?:else|elif|except|finally)\b")
+# Lines that cannot be inside brackets in valid code. While typing, a bracket
+# is often left open; a definition in column 0 ends the broken statement.
+_RECOVER = re.compile(r"(?:async\s+def|def|class)\s|@[A-Za-z_]")
+_DIRECTIVE = re.compile(r"noqa|fastapi-perf", re.IGNORECASE)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """A directive comment; ``line`` counts from its chunk's first line."""
+
+    line: int
+    column: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """One top-level statement: character offsets and the line it starts on."""
+
+    start: int
+    end: int
+    line: int
+    comments: tuple[Comment, ...]
+
+
+def count_lines(text: str, start: int = 0, end: int | None = None) -> int:
+    """Line breaks in ``text[start:end]`` as LSP counts them (\\r\\n, \\r, \\n)."""
+    if end is None:
+        end = len(text)
+    if "\r" not in text:
+        return text.count("\n", start, end)
+    return len(_LINE_BREAK.findall(text, start, end))
+
+
+def split_statements(text: str, start: int = 0, end: int | None = None, line: int = 0) -> list[Span]:
+    """Split ``text[start:end]`` into top-level statements.
+
+    ``start`` must begin a line where no string or bracket is open; ``line``
+    is that line's number. Lines before the first statement (comments,
+    blank lines) join the first span, trailing ones the statement they follow.
+    """
+    if end is None:
+        end = len(text)
+    spans: list[Span] = []
+    comments: list[Comment] = []
+    chunk_start, chunk_line = start, line
+    depth = 0
+    seen_code = _starts_code(text, start, end)
+    decorator_pending = seen_code and text.startswith("@", start)
+    pos = start
+    search = _TOKEN.search
+    while True:
+        m = search(text, pos, end)
+        if m is None:
+            break
+        kind = m.lastgroup
+        pos = m.end()
+        if kind == "nl":
+            if depth:
+                if not _RECOVER.match(text, pos, end):
+                    continue
+                depth = 0
+            if not seen_code:
+                seen_code = True
+                decorator_pending = text.startswith("@", pos)
+                continue
+            if decorator_pending or _CONTINUATION.match(text, pos, end):
+                decorator_pending = decorator_pending and text.startswith("@", pos)
+                continue
+            spans.append(Span(chunk_start, pos, chunk_line, tuple(comments)))
+            comments = []
+            chunk_line += count_lines(text, chunk_start, pos)
+            chunk_start = pos
+            decorator_pending = text.startswith("@", pos)
+        elif kind == "open":
+            depth += 1
+        elif kind == "close":
+            if depth:
+                depth -= 1
+        elif kind == "comment":
+            body = m.group()
+            if _DIRECTIVE.search(body):
+                comments.append(_comment_at(text, chunk_start, m.start(), body))
+        elif kind == "q3":
+            pos = end  # an unterminated triple-quoted string swallows the rest
+        elif kind == "q1":
+            brk = _LINE_BREAK.search(text, pos, end)
+            pos = brk.start() if brk else end
+    spans.append(Span(chunk_start, end, chunk_line, tuple(comments)))
+    return spans
+
+
+def directive_comments(text: str) -> tuple[Comment, ...]:
+    """Directive comments of a whole text, lines counted from its start."""
+    if not _DIRECTIVE.search(text):
+        return ()
+    found: list[Comment] = []
+    pos, end = 0, len(text)
+    search = _TOKEN.search
+    while True:
+        m = search(text, pos, end)
+        if m is None:
+            return tuple(found)
+        kind = m.lastgroup
+        pos = m.end()
+        if kind == "comment" and _DIRECTIVE.search(m.group()):
+            found.append(_comment_at(text, 0, m.start(), m.group()))
+        elif kind == "q3":
+            return tuple(found)
+        elif kind == "q1":
+            brk = _LINE_BREAK.search(text, pos, end)
+            pos = brk.start() if brk else end
+
+
+def _comment_at(text: str, chunk_start: int, offset: int, body: str) -> Comment:
+    line_start = max(text.rfind("\n", chunk_start, offset), text.rfind("\r", chunk_start, offset)) + 1
+    if line_start == 0:
+        line_start = chunk_start
+    return Comment(count_lines(text, chunk_start, line_start), offset - line_start, body)
+
+
+def _starts_code(text: str, pos: int, end: int) -> bool:
+    """True if the line at ``pos`` begins with a statement in column 0."""
+    return pos < end and text[pos] not in " \t\f#\r\n"
+
+
+def ends_clean(text: str, start: int, end: int) -> bool:
+    """True if ``text[start:end]`` leaves no string, bracket or continuation open.
+
+    After an edit this tells whether the unchanged statement that follows
+    still starts a statement: the edit may have opened a string or bracket
+    that swallows it.
+    """
+    depth = 0
+    pos = start
+    search = _TOKEN.search
+    while True:
+        m = search(text, pos, end)
+        if m is None:
+            break
+        kind = m.lastgroup
+        pos = m.end()
+        if kind == "q3":
+            return False
+        if kind == "q1":
+            brk = _LINE_BREAK.search(text, pos, end)
+            pos = brk.start() if brk else end
+        elif kind == "open":
+            depth += 1
+        elif kind == "close":
+            depth = max(0, depth - 1)
+        elif kind == "cont" and pos >= end:
+            return False
+    if text.endswith("\\", start, end):
+        return False
+    return depth == 0 or bool(_RECOVER.match(text, end))

@@ -1,0 +1,105 @@
+"""Which files a run checks.
+
+Folders are walked for ``*.py`` files, skipping what ``.gitignore`` files
+and the ``exclude`` setting name, virtual environments (any folder with a
+``pyvenv.cfg``), ``node_modules``, build output and tool caches. A file
+named explicitly on the command line is always checked.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pathspec
+
+SKIPPED_DIRS = frozenset(
+    {
+        ".git", ".hg", ".svn", ".venv", "venv", ".env", "env", ".tox", ".nox", "node_modules",
+        "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".fastapi_perf_cache",
+        "build", "dist", "site-packages", "__pypackages__", ".eggs", ".direnv", ".idea", ".vscode",
+    }
+)
+
+
+class FileFilter:
+    """The ``exclude`` setting plus ``.gitignore`` files, relative to their folders."""
+
+    def __init__(self, root: Path, exclude: Iterable[str]) -> None:
+        self.root = root
+        patterns = list(exclude)
+        self.exclude = pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
+        self._gitignores: dict[Path, pathspec.GitIgnoreSpec | None] = {}
+
+    def excluded(self, path: Path, is_dir: bool) -> bool:
+        if self.exclude is not None:
+            relative = _relative(path, self.root)
+            if relative is not None and self.exclude.match_file(relative + ("/" if is_dir else "")):
+                return True
+        return self._ignored_by_git(path, is_dir)
+
+    def _ignored_by_git(self, path: Path, is_dir: bool) -> bool:
+        for folder in path.parents:
+            spec = self._gitignore(folder)
+            if spec is not None:
+                relative = path.relative_to(folder).as_posix() + ("/" if is_dir else "")
+                if spec.match_file(relative):
+                    return True
+            if (folder / ".git").exists() or folder == folder.parent:
+                break
+        return False
+
+    def _gitignore(self, folder: Path) -> pathspec.GitIgnoreSpec | None:
+        if folder not in self._gitignores:
+            spec = None
+            ignore_file = folder / ".gitignore"
+            if ignore_file.is_file():
+                try:
+                    spec = pathspec.GitIgnoreSpec.from_lines(ignore_file.read_text(encoding="utf-8", errors="replace").splitlines())
+                except (OSError, ValueError):
+                    spec = None
+            self._gitignores[folder] = spec
+        return self._gitignores[folder]
+
+
+def _relative(path: Path, root: Path) -> str | None:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return None
+
+
+def discover(paths: Iterable[Path], file_filter: FileFilter) -> Iterator[Path]:
+    """Python files under ``paths``, each once, in a stable order."""
+    seen: set[Path] = set()
+    for given in paths:
+        path = given.absolute()
+        if path.is_file():
+            if path not in seen:
+                seen.add(path)
+                yield path
+            continue
+        for found in sorted(_walk(path, file_filter)):
+            if found not in seen:
+                seen.add(found)
+                yield found
+
+
+def _walk(top: Path, file_filter: FileFilter) -> Iterator[Path]:
+    for folder, dirnames, filenames in os.walk(top):
+        base = Path(folder)
+        kept = []
+        for name in sorted(dirnames):
+            child = base / name
+            if name in SKIPPED_DIRS or name.endswith(".egg-info") or (child / "pyvenv.cfg").exists():
+                continue
+            if file_filter.excluded(child, is_dir=True):
+                continue
+            kept.append(name)
+        dirnames[:] = kept
+        for name in filenames:
+            if name.endswith(".py"):
+                child = base / name
+                if not file_filter.excluded(child, is_dir=False):
+                    yield child

@@ -1,0 +1,161 @@
+"""Analyse many files: in parallel across cores, through the result cache.
+
+Work is split by file; each worker process builds its engine once. Small
+runs stay in one process, where starting workers would cost more than it
+saves.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..analysis.engine import Engine
+from ..analysis.file_analysis import analyse_text
+from ..analysis.findings import Finding
+from ..config import Settings
+from ..rules import ALL_RULES
+from .cache import Entry, ResultCache, content_digest
+
+PARALLEL_MIN_BYTES = 400_000
+
+
+@dataclass(slots=True)
+class FileOutcome:
+    path: Path
+    findings: list[Finding] = field(default_factory=list)
+    problem: str | None = None
+    """Why the file was not analysed (not UTF-8, binary, too large, unreadable)."""
+    rule_errors: list[str] = field(default_factory=list)
+    lines: int = 0
+
+
+def build_engine(settings: Settings) -> Engine:
+    return Engine([rule() for rule in ALL_RULES if rule.code in settings.enabled_codes])
+
+
+def module_name_for(path: Path, root: Path | None) -> tuple[str, bool]:
+    """Dotted module name of a file relative to the project root, and whether it is a package."""
+    try:
+        relative = path.relative_to(root) if root else Path(path.name)
+    except ValueError:
+        relative = Path(path.name)
+    parts = list(relative.with_suffix("").parts)
+    if parts and parts[0] == "src" and len(parts) > 1:
+        parts = parts[1:]
+    is_package = bool(parts) and parts[-1] == "__init__"
+    if is_package:
+        parts = parts[:-1]
+    return ".".join(parts) or "__main__", is_package
+
+
+def decode_source(data: bytes, max_size: int) -> tuple[str | None, str | None]:
+    """The file's text, or why it cannot be analysed."""
+    if len(data) > max_size:
+        return None, f"skipped: {len(data):,} bytes is over the {max_size:,}-byte limit (`max-file-size`)"
+    if b"\x00" in data:
+        return None, "skipped: binary file (contains null bytes)"
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as error:
+        return None, f"skipped: not valid UTF-8 (byte {error.start}); fastapi-perf reads UTF-8 source only"
+
+
+def analyse_source(path: Path, text: str, engine: Engine, settings: Settings) -> FileOutcome:
+    module, package = module_name_for(path, settings.root)
+    result = analyse_text(text, engine, settings.options, module, package, str(path))
+    errors = [f"rule {e.code} failed on line {e.line + 1}: {type(e.error).__name__}: {e.error}" for e in result.rule_errors]
+    return FileOutcome(path, result.findings, None, errors, text.count("\n") + 1)
+
+
+_WORKER: tuple[Engine, Settings] | None = None
+
+
+def _init_worker(settings: Settings) -> None:
+    global _WORKER
+    _WORKER = (build_engine(settings), settings)
+
+
+def _analyse_in_worker(job: tuple[Path, bytes]) -> FileOutcome:
+    assert _WORKER is not None
+    engine, settings = _WORKER
+    path, data = job
+    text, problem = decode_source(data, settings.max_file_size)
+    if text is None:
+        return FileOutcome(path, problem=problem)
+    return analyse_source(path, text, engine, settings)
+
+
+class Runner:
+    def __init__(self, settings: Settings, use_cache: bool = True, jobs: int | None = None) -> None:
+        self.settings = settings
+        self.engine = build_engine(settings)
+        self.cache = ResultCache(settings.root or Path.cwd(), settings.fingerprint()) if use_cache else None
+        self.jobs = jobs or os.cpu_count() or 1
+
+    def run(self, paths: Sequence[Path], progress: Callable[[int, int], None] | None = None) -> list[FileOutcome]:
+        outcomes: dict[Path, FileOutcome] = {}
+        todo: list[tuple[Path, bytes, str, object, bytes]] = []
+        for path in paths:
+            key = str(path)
+            try:
+                stat = path.stat()
+            except OSError as error:
+                outcomes[path] = FileOutcome(path, problem=f"skipped: cannot read ({error.strerror or error})")
+                continue
+            if self.cache is not None:
+                entry = self.cache.lookup(key, stat)
+                if entry is not None:
+                    outcomes[path] = entry.outcome
+                    continue
+            try:
+                data = path.read_bytes()
+            except OSError as error:
+                outcomes[path] = FileOutcome(path, problem=f"skipped: cannot read ({error.strerror or error})")
+                continue
+            digest = content_digest(data)
+            if self.cache is not None:
+                entry = self.cache.by_digest(key, digest)
+                if entry is not None:
+                    outcomes[path] = entry.outcome
+                    self.cache.store(key, Entry(stat.st_mtime_ns, stat.st_size, digest, entry.outcome))
+                    continue
+            todo.append((path, data, key, stat, digest))
+        pending = {path: (key, stat, digest) for path, _data, key, stat, digest in todo}
+        jobs = [(path, data) for path, data, *_ in todo]
+        for outcome in self._analyse(jobs, len(outcomes), len(paths), progress):
+            outcomes[outcome.path] = outcome
+            key, stat, digest = pending[outcome.path]
+            if self.cache is not None and not outcome.rule_errors:
+                self.cache.store(key, Entry(stat.st_mtime_ns, stat.st_size, digest, outcome))
+        if self.cache is not None:
+            self.cache.save()
+        return [outcomes[p] for p in paths if p in outcomes]
+
+    def _analyse(self, jobs, done, total, progress):
+        size = sum(len(data) for _, data in jobs)
+        if self.jobs > 1 and len(jobs) > 1 and size >= PARALLEL_MIN_BYTES:
+            context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+            with ProcessPoolExecutor(min(self.jobs, len(jobs)), mp_context=context, initializer=_init_worker, initargs=(self.settings,)) as pool:
+                chunk = max(1, min(16, len(jobs) // (self.jobs * 4) or 1))
+                # Largest files first, so one big file does not finish alone at the end.
+                ordered = sorted(jobs, key=lambda job: -len(job[1]))
+                for outcome in pool.map(_analyse_in_worker, ordered, chunksize=chunk):
+                    done += 1
+                    if progress:
+                        progress(done, total)
+                    yield outcome
+            return
+        global _WORKER
+        _WORKER = (self.engine, self.settings)
+        for job in jobs:
+            outcome = _analyse_in_worker(job)
+            done += 1
+            if progress:
+                progress(done, total)
+            yield outcome

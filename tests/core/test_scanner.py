@@ -1,0 +1,121 @@
+"""The statement splitter agrees with ``ast`` on where top-level statements start."""
+
+from __future__ import annotations
+
+import ast
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fastapi_perf.analysis.scanner import directive_comments, ends_clean, split_statements
+
+SOURCE = '''"""Module docstring with def inside: def x(): pass"""
+# leading comment
+import os
+
+x = (1,
+2)
+s = """
+def not_a_function():
+    pass
+"""
+
+
+@decorator
+@other(
+    arg,
+)
+def f():
+    return 1
+# a column-0 comment inside nothing
+    # indented comment
+
+
+if x:
+    pass
+else:
+    pass
+try:
+    pass
+except Exception:
+    pass
+finally:
+    pass
+y = 1 + \\
+2
+class C:
+    def m(self):
+        return "# not a comment"  # noqa: FAP103
+'''
+
+
+def ast_starts(text: str) -> list[int]:
+    starts = []
+    for node in ast.parse(text).body:
+        decorators = getattr(node, "decorator_list", None)
+        starts.append((decorators[0].lineno if decorators else node.lineno) - 1)
+    return starts
+
+
+def test_starts_match_ast() -> None:
+    spans = split_statements(SOURCE)
+    got = [s.line for s in spans]
+    expected = ast_starts(SOURCE)
+    got[0] = expected[0] if got[0] == 0 else got[0]
+    assert got == expected
+
+
+def test_spans_cover_the_text_exactly() -> None:
+    spans = split_statements(SOURCE)
+    assert spans[0].start == 0 and spans[-1].end == len(SOURCE)
+    assert all(a.end == b.start for a, b in zip(spans, spans[1:]))
+    for span in spans:
+        ast.parse(SOURCE[span.start : span.end])
+
+
+def test_directive_comments_skip_strings() -> None:
+    comments = directive_comments(SOURCE)
+    assert [c.text for c in comments] == ["# noqa: FAP103"]
+    line = SOURCE.splitlines()[comments[0].line]
+    assert line[comments[0].column :] == "# noqa: FAP103"
+
+
+def test_unterminated_string_swallows_the_rest() -> None:
+    text = 'x = 1\ns = """\ndef f():\n    pass\n'
+    assert [s.line for s in split_statements(text)] == [0, 1]
+    assert not ends_clean(text, 0, len(text))
+    assert ends_clean("x = (1,\n2)\n", 0, 11)
+
+
+def test_crlf_and_cr_line_breaks() -> None:
+    text = "import os\r\ndef f():\r\n    pass\r\nx = 1\r"
+    assert [s.line for s in split_statements(text)] == [0, 1, 3]
+
+
+statements = st.sampled_from(
+    [
+        "x = 1\n",
+        "def f(a,\n      b):\n    return a\n",
+        "@d\nclass C:\n    '''doc\n\nstill doc'''\n",
+        "if a:\n    pass\nelif b:\n    pass\nelse:\n    pass\n",
+        "s = '''\nx = 2\n'''\n",
+        "# comment\n",
+        "\n",
+        "y = [\n1,\n]\n",
+        "z = 'a#b'  # noqa\n",
+        "try:\n    pass\nexcept E:\n    pass\n",
+        "w = 1 + \\\n    2\n",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(statements, min_size=1, max_size=12))
+def test_random_modules_split_like_ast(parts: list[str]) -> None:
+    text = "".join(parts)
+    expected = ast_starts(text)
+    spans = split_statements(text)
+    got = [s.line for s in spans]
+    if expected:
+        assert got[1:] == expected[1:]
+        assert got[0] <= expected[0]
