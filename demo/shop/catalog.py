@@ -7,11 +7,11 @@ from pathlib import Path
 
 import httpx
 import requests
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from .repository import find_products
+from .repository import find_products, get_db
 
 router = APIRouter(prefix="/products")
 IMAGES = Path("/srv/images")
@@ -53,8 +53,8 @@ async def quote(sku: str, quantity: int = 1):
 
 
 @router.get("/")
-async def list_products(q: str = ""):  # error: FAP201
-    return find_products(q)
+async def list_products(q: str = "", db=Depends(get_db)):  # error: FAP201
+    return find_products(db, q)
 
 
 # Look-alikes: these are fine and stay quiet.

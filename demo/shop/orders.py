@@ -5,13 +5,13 @@ import subprocess
 
 from fastapi import APIRouter, Depends
 
-from .repository import find_products
+from .repository import find_products, get_db
 
 router = APIRouter(prefix="/orders")
 
 
-async def current_customer():  # error: FAP201
-    return find_products("me")[0]
+async def current_customer(db=Depends(get_db)):  # error: FAP201
+    return find_products(db, "me")[0]
 
 
 @router.post("/{order_id}/invoice")

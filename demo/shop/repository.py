@@ -1,5 +1,14 @@
 """Data access (synchronous, as many code bases have it)."""
 
 
-def find_products(query: str) -> list[dict]:
-    return [{"sku": query}]
+class Database:
+    def query(self, sql: str, *params: object) -> list[dict]:
+        return [{"sql": sql, "params": params}]
+
+
+def get_db() -> Database:
+    return Database()
+
+
+def find_products(db: Database, query: str) -> list[dict]:
+    return db.query("SELECT * FROM products WHERE name LIKE ?", f"%{query}%")

@@ -14,15 +14,12 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-import pathspec
-
 from . import __version__
 from .checker.discovery import FileFilter, discover
 from .checker.fixing import allowed, fix_text
 from .checker.runner import FileOutcome, Runner, analyse_source
 from .config import ConfigError, Settings, load_settings, validate_selector
 from .report import Reported, display_path
-from .rules import ALL_RULES, BY_CODE, BY_NAME
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "github")
@@ -217,8 +214,10 @@ class PerFileIgnores:
     """``per-file-ignores``: glob (gitignore syntax) to the codes it silences."""
 
     def __init__(self, settings: Settings) -> None:
+        from .checker.discovery import _spec
+
         self.root = settings.root
-        self.rules = [(pathspec.GitIgnoreSpec.from_lines([pattern]), codes) for pattern, codes in settings.per_file_ignores]
+        self.rules = [(_spec([pattern]), codes) for pattern, codes in settings.per_file_ignores]
 
     def filter(self, outcome: FileOutcome) -> list:
         if not self.rules:
@@ -257,6 +256,8 @@ class Progress:
 # -- rule / rules ----------------------------------------------------------------
 
 def _find_rule(code: str):
+    from .rules import BY_CODE, BY_NAME
+
     return BY_CODE.get(code.upper()) or BY_NAME.get(code.lower())
 
 
@@ -292,6 +293,8 @@ def rule_record(rule) -> dict:
 
 
 def list_rules(args: argparse.Namespace) -> int:
+    from .rules import ALL_RULES
+
     if args.output_format == "json":
         print(json.dumps([rule_record(rule) for rule in ALL_RULES], indent=2))
         return EXIT_CLEAN

@@ -80,8 +80,8 @@ class Settings:
         return rule.default_severity if rule else Severity.WARNING
 
     def fingerprint(self) -> str:
-        """What the findings of a file depend on, for the result cache."""
-        key = repr((sorted(self.enabled_codes), self.options.cache_key()))
+        """What the findings of a file depend on, for the result cache (no rule import needed)."""
+        key = repr((self.select, self.extend_select, self.ignore, self.options.cache_key()))
         return hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
 
     def with_overrides(self, **values: Any) -> Settings:

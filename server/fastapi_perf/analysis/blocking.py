@@ -56,6 +56,9 @@ class BlockingAnalysis:
         if qualname is not None:
             entry = catalog.BLOCKING.get(qualname)
             if entry is not None:
+                flags = catalog.NON_BLOCKING_FLAGS.get(qualname)
+                if flags and _mentions(node, flags):
+                    return None
                 return BlockingReason(entry.code, entry.what, _display(qualname))
             if self.options.extend_blocking_calls:
                 code = self.options.extra_blocking_code(qualname)
@@ -130,6 +133,15 @@ class BlockingAnalysis:
             self._in_progress.discard(key)
         self._function_memo[key] = found
         return found
+
+
+def _mentions(call: ast.Call, names: frozenset[str]) -> bool:
+    """True if an argument of ``call`` names one of ``names`` (``os.WNOHANG``, ``WNOHANG | ...``)."""
+    for argument in [*call.args, *(k.value for k in call.keywords)]:
+        for node in ast.walk(argument):
+            if (type(node) is ast.Attribute and node.attr in names) or (type(node) is ast.Name and node.id in names):
+                return True
+    return False
 
 
 def _display(qualname: str) -> str:

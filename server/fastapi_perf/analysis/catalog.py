@@ -56,15 +56,23 @@ BLOCKING |= _entries("FAP104", "blocking file I/O", " ".join(
        "TemporaryDirectory".split()]
 ))
 BLOCKING |= _entries("FAP106", "a blocking subprocess call", " ".join(
-    [f"subprocess.{n}" for n in "run call check_call check_output Popen getoutput getstatusoutput".split()]
+    [f"subprocess.{n}" for n in "run call check_call check_output getoutput getstatusoutput".split()]
     + ["subprocess.Popen.wait", "subprocess.Popen.communicate"]
-    + [f"os.{n}" for n in "system popen spawnl spawnle spawnlp spawnlpe spawnv spawnve spawnvp spawnvpe "
-       "wait waitpid wait3 wait4 waitid posix_spawn posix_spawnp".split()]
+    + [f"os.{n}" for n in "system spawnl spawnle spawnlp spawnlpe spawnv spawnve spawnvp spawnvpe "
+       "wait waitpid wait3 wait4 waitid".split()]
 ))
 BLOCKING |= _entries("FAP108", "an event loop run inside a coroutine", " ".join(
     ["asyncio.run", "asyncio.Runner.run", "asyncio.AbstractEventLoop.run_until_complete",
      "asyncio.AbstractEventLoop.run_forever", "anyio.run", "trio.run", "uvloop.run"]
 ))
+
+# Starting a process (``subprocess.Popen``, ``os.popen``, ``os.posix_spawn``)
+# returns at once; waiting for it is what blocks, and that is listed above.
+# Calls that do not block when given one of these flags:
+NON_BLOCKING_FLAGS: dict[str, frozenset[str]] = {
+    **{f"os.{n}": frozenset({"WNOHANG"}) for n in ("waitpid", "wait3", "wait4", "waitid")},
+    **{f"os.spawn{s}": frozenset({"P_NOWAIT", "P_NOWAITO", "P_DETACH"}) for s in ("l", "le", "lp", "lpe", "v", "ve", "vp", "vpe")},
+}
 
 # Method names distinctive enough to recognise on a receiver of unknown type.
 DISTINCTIVE_METHODS: dict[str, Blocking] = {
@@ -187,14 +195,3 @@ CHEAP_CALLS = frozenset(
     """.split()
 )
 EXPENSIVE_BUILTINS = frozenset({"builtins.open", "builtins.input", "builtins.exec", "builtins.eval", "builtins.compile"})
-# Methods of common value types (str, bytes, list, dict, set, datetime, Pydantic models).
-CHEAP_METHODS = frozenset(
-    """
-    append extend insert pop remove clear copy update get setdefault items keys values add discard
-    union intersection difference issubset issuperset index count sort reverse join split rsplit
-    splitlines strip lstrip rstrip lower upper title capitalize casefold replace startswith endswith
-    find rfind format format_map encode decode partition rpartition zfill ljust rjust center isdigit
-    isalpha isalnum isspace isoformat timestamp date time strftime astimezone hex fromkeys
-    model_dump model_dump_json model_copy model_validate model_construct dict json
-    """.split()
-)

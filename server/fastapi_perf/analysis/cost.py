@@ -1,18 +1,25 @@
-"""Is a call cheap enough to make on the event loop?
+"""Is a call likely to be slow on the event loop?
 
 An ``async def`` route that never awaits runs entirely on the loop. That is
 the fastest choice when its body only builds data (no thread hop), and the
-wrong one when it calls code that may block or take long. Cheap means: a
-builtin, a call into a module of in-memory helpers, a method of a common
-value type, constructing a class of this file, or a function of this file
-whose own calls are all cheap. Calls into other workspace modules and
-third-party libraries, and methods of injected dependencies, are not known
-to be cheap.
+wrong one when it does I/O. A call counts as costly only on evidence:
+
+- it blocks (category 1: directly or through a sync helper of this file);
+- it is a method of an injected resource: a parameter FastAPI fills with
+  ``Depends`` whose name or type says session, connection, client,
+  repository, service, store or cache (``db.query(...)``,
+  ``service.create(...)``);
+- it hands such a resource to another function (``crud.get_items(db)``);
+- it calls a sync function of this file that does any of the above.
+
+Calls we cannot see into (a helper in another module called with plain
+values, a logger, a response class) are not evidence, so they stay quiet.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 
 from . import catalog
 from .blocking import BlockingAnalysis
@@ -30,54 +37,86 @@ class CostModel:
         self.resolver = resolver
         self.blocking = blocking
         self._functions: dict[int, CallSite | None] = {}
+        self._resources: dict[int, frozenset[str]] = {}
 
     def first_costly_call(self, fn: FunctionInfo, depth: int = 0) -> CallSite | None:
-        """The first call in ``fn``'s own body not known to be cheap (None: all cheap)."""
+        """The first call in ``fn``'s own body that is likely slow (None: none is)."""
         key = id(fn)
         if key in self._functions:
             return self._functions[key]
-        self._functions[key] = None  # cycles count as cheap
+        self._functions[key] = None  # a cycle is not evidence
         found = None
         for call in fn.calls:
             if call.in_lambda or call.awaited:
                 continue
-            if not self.is_cheap(call, depth):
+            if self.is_costly(call, depth):
                 found = call
                 break
         self._functions[key] = found
         return found
 
-    def is_cheap(self, call: CallSite, depth: int = 0) -> bool:
+    def is_costly(self, call: CallSite, depth: int = 0) -> bool:
         if self.blocking.reasons(call):
-            return False
+            return True
         fn = call.function
+        if fn is None:
+            return False
+        resources = self.injected_resources(fn)
         func = call.node.func
+        if resources:
+            if type(func) is ast.Attribute and _root_name(func.value) in resources:
+                return func.attr not in _VALUE_METHODS
+            for argument in [*call.node.args, *(k.value for k in call.node.keywords)]:
+                if _root_name(argument) in resources and not self._harmless_callee(call):
+                    return True
         value = self.resolver.value_of(func, fn)
-        if type(value) is Ref:
-            return self._cheap_name(value.qualname, depth)
-        # A method of something we cannot name: cheap, unless FastAPI injects
-        # the receiver (a service, repository or session from ``Depends``).
-        if type(func) is ast.Attribute and fn is not None and _injected_root(func.value, fn, self.resolver):
-            return func.attr in _VALUE_METHODS
-        return True
+        if type(value) is Ref and depth < _MAX_DEPTH:
+            local = self.resolver.local_function(value.qualname)
+            if local is not None and not local.is_async and not local.is_generator:
+                return self.first_costly_call(local, depth + 1) is not None
+        return False
 
-    def _cheap_name(self, qualname: str, depth: int) -> bool:
+    def injected_resources(self, fn: FunctionInfo) -> frozenset[str]:
+        """Parameters FastAPI injects that look like I/O resources (sessions, clients, services)."""
+        key = id(fn)
+        cached = self._resources.get(key)
+        if cached is None:
+            cached = frozenset(
+                name for name, param in fn.params.items() if _injected(param, fn, self.resolver) and self._resource_like(name, param, fn)
+            )
+            self._resources[key] = cached
+        return cached
+
+    def _resource_like(self, name: str, param, fn: FunctionInfo) -> bool:
+        if _RESOURCE_NAME.search(name):
+            return True
+        annotated = self.resolver.annotation_type(param.annotation, fn.parent) if param.annotation is not None else None
+        if annotated:
+            return bool(_RESOURCE_TYPE.search(annotated.rpartition(".")[2])) or annotated.startswith(_RESOURCE_LIBRARIES)
+        return False
+
+    def _harmless_callee(self, call: CallSite) -> bool:
+        value = self.resolver.value_of(call.node.func, call.function)
+        if type(value) is not Ref:
+            return False
+        qualname = value.qualname
         if qualname.startswith("builtins."):
             return qualname not in catalog.EXPENSIVE_BUILTINS
-        if qualname in catalog.CHEAP_CALLS or _cheap_module(qualname):
-            return True
-        if self.resolver.local_class(qualname) is not None:
-            return True
-        local = self.resolver.local_function(qualname)
-        if local is None and self.resolver.local_class(qualname.rpartition(".")[0]) is not None:
-            return True  # inherited from a base such as BaseModel
-        if local is not None:
-            if local.is_async or local.is_generator:
-                return True  # calling it runs nothing yet
-            if depth >= _MAX_DEPTH:
-                return False
-            return self.first_costly_call(local, depth + 1) is None
-        return False
+        return qualname in catalog.CHEAP_CALLS or _cheap_module(qualname)
+
+
+# The last word of a parameter name (``db``, ``user_service``) or class name
+# (``OrderRepository``) that says "this object does I/O".
+_RESOURCE_WORDS = "db|session|sess|conn|connection|client|repo|repository|service|svc|store|dao|crud|cursor|engine|redis|cache|storage|manager|uow|unitofwork"
+_RESOURCE_NAME = re.compile(rf"(?i)(?:^|_)(?:{_RESOURCE_WORDS})$")
+_RESOURCE_TYPE = re.compile(rf"(?:{_RESOURCE_WORDS})$", re.IGNORECASE)
+_RESOURCE_LIBRARIES = ("sqlalchemy", "sqlmodel", "redis", "pymongo", "motor", "psycopg", "asyncpg", "boto", "httpx", "requests")
+
+
+def _root_name(expr: ast.expr) -> str | None:
+    while type(expr) is ast.Attribute:
+        expr = expr.value
+    return expr.id if type(expr) is ast.Name else None
 
 
 def _cheap_module(qualname: str) -> bool:
@@ -87,13 +126,8 @@ def _cheap_module(qualname: str) -> bool:
     return False
 
 
-def _injected_root(expr: ast.expr, fn: FunctionInfo, resolver: Resolver) -> bool:
-    """True if ``expr`` starts at a parameter FastAPI injects with ``Depends``."""
-    while type(expr) is ast.Attribute:
-        expr = expr.value
-    if type(expr) is not ast.Name or expr.id not in fn.params:
-        return False
-    param = fn.params[expr.id]
+def _injected(param, fn: FunctionInfo, resolver: Resolver) -> bool:
+    """True if FastAPI fills ``param`` through ``Depends``/``Security``."""
     if param.default is not None and depends_target(param.default, fn.parent, resolver) is not None:
         return True
     annotation = param.annotation

@@ -11,8 +11,16 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
+
+
+def _spec(lines: list[str]) -> "pathspec.GitIgnoreSpec":
+    import pathspec  # imported on first use: most trees need it only for a .gitignore
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
 
 SKIPPED_DIRS = frozenset(
     {
@@ -29,8 +37,8 @@ class FileFilter:
     def __init__(self, root: Path, exclude: Iterable[str]) -> None:
         self.root = root
         patterns = list(exclude)
-        self.exclude = pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
-        self._gitignores: dict[Path, pathspec.GitIgnoreSpec | None] = {}
+        self.exclude = _spec(patterns) if patterns else None
+        self._gitignores: dict[Path, "pathspec.GitIgnoreSpec | None"] = {}
 
     def excluded(self, path: Path, is_dir: bool) -> bool:
         if self.exclude is not None:
@@ -50,13 +58,13 @@ class FileFilter:
                 break
         return False
 
-    def _gitignore(self, folder: Path) -> pathspec.GitIgnoreSpec | None:
+    def _gitignore(self, folder: Path) -> "pathspec.GitIgnoreSpec | None":
         if folder not in self._gitignores:
             spec = None
             ignore_file = folder / ".gitignore"
             if ignore_file.is_file():
                 try:
-                    spec = pathspec.GitIgnoreSpec.from_lines(ignore_file.read_text(encoding="utf-8", errors="replace").splitlines())
+                    spec = _spec(ignore_file.read_text(encoding="utf-8", errors="replace").splitlines())
                 except (OSError, ValueError):
                     spec = None
             self._gitignores[folder] = spec

@@ -7,20 +7,19 @@ saves.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..analysis.engine import Engine
-from ..analysis.file_analysis import analyse_text
-from ..analysis.findings import Finding
+from ..analysis.findings import Finding, finding_from_tuple, finding_to_tuple
 from ..config import Settings
-from ..rules import ALL_RULES
 from .cache import Entry, ResultCache, content_digest
+
+if TYPE_CHECKING:
+    from ..analysis.engine import Engine
 
 PARALLEL_MIN_BYTES = 400_000
 
@@ -36,7 +35,20 @@ class FileOutcome:
 
 
 def build_engine(settings: Settings) -> Engine:
+    # Imported here: a run answered from the cache never needs the analysis.
+    from ..analysis.engine import Engine
+    from ..rules import ALL_RULES
+
     return Engine([rule() for rule in ALL_RULES if rule.code in settings.enabled_codes])
+
+
+def _pack(outcome: FileOutcome) -> tuple:
+    return (outcome.problem, outcome.lines, tuple(finding_to_tuple(f) for f in outcome.findings))
+
+
+def _unpack(path: Path, packed: tuple) -> FileOutcome:
+    problem, lines, findings = packed
+    return FileOutcome(path, [finding_from_tuple(t) for t in findings], problem, [], lines)
 
 
 def module_name_for(path: Path, root: Path | None) -> tuple[str, bool]:
@@ -67,6 +79,8 @@ def decode_source(data: bytes, max_size: int) -> tuple[str | None, str | None]:
 
 
 def analyse_source(path: Path, text: str, engine: Engine, settings: Settings) -> FileOutcome:
+    from ..analysis.file_analysis import analyse_text
+
     module, package = module_name_for(path, settings.root)
     result = analyse_text(text, engine, settings.options, module, package, str(path))
     errors = [f"rule {e.code} failed on line {e.line + 1}: {type(e.error).__name__}: {e.error}" for e in result.rule_errors]
@@ -94,9 +108,15 @@ def _analyse_in_worker(job: tuple[Path, bytes]) -> FileOutcome:
 class Runner:
     def __init__(self, settings: Settings, use_cache: bool = True, jobs: int | None = None) -> None:
         self.settings = settings
-        self.engine = build_engine(settings)
+        self._engine: Engine | None = None
         self.cache = ResultCache(settings.root or Path.cwd(), settings.fingerprint()) if use_cache else None
         self.jobs = jobs or os.cpu_count() or 1
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = build_engine(self.settings)
+        return self._engine
 
     def run(self, paths: Sequence[Path], progress: Callable[[int, int], None] | None = None) -> list[FileOutcome]:
         outcomes: dict[Path, FileOutcome] = {}
@@ -111,7 +131,7 @@ class Runner:
             if self.cache is not None:
                 entry = self.cache.lookup(key, stat)
                 if entry is not None:
-                    outcomes[path] = entry.outcome
+                    outcomes[path] = _unpack(path, entry.outcome)
                     continue
             try:
                 data = path.read_bytes()
@@ -122,7 +142,7 @@ class Runner:
             if self.cache is not None:
                 entry = self.cache.by_digest(key, digest)
                 if entry is not None:
-                    outcomes[path] = entry.outcome
+                    outcomes[path] = _unpack(path, entry.outcome)
                     self.cache.store(key, Entry(stat.st_mtime_ns, stat.st_size, digest, entry.outcome))
                     continue
             todo.append((path, data, key, stat, digest))
@@ -132,7 +152,7 @@ class Runner:
             outcomes[outcome.path] = outcome
             key, stat, digest = pending[outcome.path]
             if self.cache is not None and not outcome.rule_errors:
-                self.cache.store(key, Entry(stat.st_mtime_ns, stat.st_size, digest, outcome))
+                self.cache.store(key, Entry(stat.st_mtime_ns, stat.st_size, digest, _pack(outcome)))
         if self.cache is not None:
             self.cache.save()
         return [outcomes[p] for p in paths if p in outcomes]
@@ -140,6 +160,9 @@ class Runner:
     def _analyse(self, jobs, done, total, progress):
         size = sum(len(data) for _, data in jobs)
         if self.jobs > 1 and len(jobs) > 1 and size >= PARALLEL_MIN_BYTES:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
             with ProcessPoolExecutor(min(self.jobs, len(jobs)), mp_context=context, initializer=_init_worker, initargs=(self.settings,)) as pool:
                 chunk = max(1, min(16, len(jobs) // (self.jobs * 4) or 1))
@@ -150,6 +173,8 @@ class Runner:
                     if progress:
                         progress(done, total)
                     yield outcome
+            return
+        if not jobs:
             return
         global _WORKER
         _WORKER = (self.engine, self.settings)

@@ -18,9 +18,13 @@ def use_color(stream) -> bool:
 
 def render(reported: Sequence[Reported], cwd: Path, hidden_unsafe: int, color: bool = False) -> str:
     lines = []
+    names: dict[Path, str] = {}
     for item in reported:
         f = item.finding
-        where = f"{display_path(item.path, cwd)}:{f.range.start.line + 1}:{f.range.start.column + 1}:"
+        name = names.get(item.path)
+        if name is None:
+            name = names[item.path] = display_path(item.path, cwd)
+        where = f"{name}:{f.range.start.line + 1}:{f.range.start.column + 1}:"
         marker = " [*]" if item.fixable else ""
         code = f.code or ""
         if color:

@@ -18,22 +18,22 @@ class AsyncEndpointWithoutAwait(Rule):
     """
     ## What it does
     Checks for `async def` routes and dependencies that never `await`
-    (no `await`, `async for` or `async with` in their own body) but call
-    code that is not known to be cheap: a blocking call, a function from
-    another module or a third-party library, or a method of an injected
-    dependency.
+    (no `await`, `async for` or `async with` in their own body) but do work
+    that is likely slow: a blocking call (directly or through a sync helper),
+    a method of an injected session, client, repository or service
+    (`db.query(...)`), or a call that hands such a resource to another
+    function (`crud.get_items(db)`).
 
     ## Why is this bad?
     FastAPI runs `async def` endpoints and dependencies on the event loop
     and plain `def` ones in a threadpool. An `async def` that never awaits
-    gains nothing from the loop, and everything it calls holds up every
-    other request: a database query through a sync session, a service call
-    whose cost you cannot see from here. As a `def` it would run in a worker
-    thread instead.
+    gains nothing from the loop, and its I/O holds up every other request.
+    As a `def` it would run in a worker thread instead.
 
     A body that only builds and returns data (constructing models, reading
-    settings, formatting) is not reported: for such work the loop is faster
-    than a thread hop.
+    settings, formatting) is not reported, and neither is a call whose cost
+    cannot be seen from here (a helper from another module called with
+    plain values): for cheap work the loop is faster than a thread hop.
 
     ## Example
     ```python
@@ -80,7 +80,7 @@ class AsyncEndpointWithoutAwait(Rule):
     code = "FAP201"
     name = "async-endpoint-without-await"
     category: ClassVar[Category] = Category.ASYNC_DEF
-    summary = "An `async def` route or dependency never awaits but calls code that may be slow"
+    summary = "An `async def` route or dependency never awaits but does I/O on the event loop"
     fix_availability: ClassVar[FixAvailability] = FixAvailability.SOMETIMES
 
     def visit_function(self, fn: FunctionInfo, ctx: RuleContext) -> Iterable[Finding]:
@@ -103,7 +103,7 @@ class AsyncEndpointWithoutAwait(Rule):
             f"`async def {fn.name}` is a {role} that never awaits, so `{callee}()` runs on the "
             f"event loop; as a `def` it would run in the threadpool"
         )
-        related = (Related(f"`{callee}()` is not known to be cheap", ctx.range(costly.node)),)
+        related = (Related(f"`{callee}()` is likely slow", ctx.range(costly.node)),)
         yield ctx.finding(self.code, ctx.name_range(fn), message, fix=_to_def(fn, ctx), related=related)
 
 

@@ -23,9 +23,12 @@ _OFFLOADABLE = frozenset(
 class BlockingSubprocess(BlockingCallRule):
     """
     ## What it does
-    Checks for `subprocess.run()`/`call()`/`check_output()`/`Popen`,
-    `os.system()`, `os.popen()`, `os.spawn*()` and `os.wait*()` inside an
-    `async def`, called directly or through a sync helper.
+    Checks for calls that wait for a child process inside an `async def`:
+    `subprocess.run()`/`call()`/`check_call()`/`check_output()`,
+    `Popen.wait()`/`communicate()`, `os.system()`, `os.spawn*()` (unless
+    `P_NOWAIT`) and `os.wait*()` (unless `WNOHANG`), called directly or
+    through a sync helper. Starting a process (`Popen(...)`) returns at once
+    and is not reported.
 
     ## Why is this bad?
     These calls wait for a child process with the event loop's thread, so
