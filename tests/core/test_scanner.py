@@ -7,7 +7,7 @@ import ast
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fastapi_perf.analysis.scanner import directive_comments, ends_clean, split_statements
+from fastapi_perf.analysis.scanner import directive_comments, next_starts_statement, split_statements
 
 SOURCE = '''"""Module docstring with def inside: def x(): pass"""
 # leading comment
@@ -83,8 +83,12 @@ def test_directive_comments_skip_strings() -> None:
 def test_unterminated_string_swallows_the_rest() -> None:
     text = 'x = 1\ns = """\ndef f():\n    pass\n'
     assert [s.line for s in split_statements(text)] == [0, 1]
-    assert not ends_clean(text, 0, len(text))
-    assert ends_clean("x = (1,\n2)\n", 0, 11)
+    assert not next_starts_statement(text + "y = 1\n", 0, len(text))
+    assert next_starts_statement("x = (1,\n2)\ny = 1\n", 0, 11)
+    assert not next_starts_statement("x = (1,\ny = 1\n", 0, 8)
+    assert next_starts_statement("x = (1,\ndef f(): pass\n", 0, 8)  # an open bracket ends at a def
+    assert not next_starts_statement("@dec\ndef f(): pass\n", 0, 5)
+    assert not next_starts_statement("if x:\n    pass\nelse:\n    pass\n", 0, 15)
 
 
 def test_crlf_and_cr_line_breaks() -> None:

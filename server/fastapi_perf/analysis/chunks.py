@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .extract import extract
 from .facts import ChunkFacts
@@ -37,8 +37,8 @@ class Chunk:
     comments: tuple[Comment, ...] = ()
     syntax: SyntaxProblem | None = None
     line_count: int = 0
-    findings: list = field(default_factory=list)
-    """Findings from the last rule run, relative to the origin (owned by the engine's caller)."""
+    findings: list | None = None
+    """The server's cache of this statement's findings (relative to the origin); None: not checked."""
 
     def line(self, relative: int) -> str:
         index = self.line_base + relative

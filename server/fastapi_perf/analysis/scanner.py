@@ -89,13 +89,35 @@ def split_statements(text: str, start: int = 0, end: int | None = None, line: in
     is that line's number. Lines before the first statement (comments,
     blank lines) join the first span, trailing ones the statement they follow.
     """
+    return _split(text, start, end, line)[0]
+
+
+def next_starts_statement(text: str, start: int, end: int) -> bool:
+    """Would the line at ``end`` start a new statement, scanning from ``start``?
+
+    After an edit, this tells whether the unchanged statement that follows a
+    re-split region still stands on its own: the edit may have opened a
+    string or bracket, or left a decorator, that runs into it.
+    """
+    if end >= len(text):
+        return True
+    _, (depth, decorator_pending, swallowed, continued) = _split(text, start, end, 0)
+    if swallowed or continued or decorator_pending:
+        return False
+    if _CONTINUATION.match(text, end) or not _starts_code(text, end, len(text)):
+        return False
+    return depth == 0 or bool(_RECOVER.match(text, end))
+
+
+def _split(text: str, start: int, end: int | None, line: int) -> tuple[list[Span], tuple[int, bool, bool, bool]]:
     if end is None:
         end = len(text)
     spans: list[Span] = []
     comments: list[Comment] = []
     chunk_start, chunk_line = start, line
     depth = 0
-    seen_code = _starts_code(text, start, end)
+    swallowed = continued = False
+    seen_code = _code_before_first_statement(text, start, end)
     decorator_pending = seen_code and text.startswith("@", start)
     pos = start
     search = _TOKEN.search
@@ -133,11 +155,14 @@ def split_statements(text: str, start: int = 0, end: int | None = None, line: in
                 comments.append(_comment_at(text, chunk_start, m.start(), body))
         elif kind == "q3":
             pos = end  # an unterminated triple-quoted string swallows the rest
+            swallowed = True
         elif kind == "q1":
             brk = _LINE_BREAK.search(text, pos, end)
             pos = brk.start() if brk else end
+        elif kind == "cont":
+            continued = pos >= end
     spans.append(Span(chunk_start, end, chunk_line, tuple(comments)))
-    return spans
+    return spans, (depth, decorator_pending, swallowed, continued)
 
 
 def directive_comments(text: str) -> tuple[Comment, ...]:
@@ -169,38 +194,31 @@ def _comment_at(text: str, chunk_start: int, offset: int, body: str) -> Comment:
     return Comment(count_lines(text, chunk_start, line_start), offset - line_start, body)
 
 
+def _code_before_first_statement(text: str, start: int, end: int) -> bool:
+    """True if code (indented or not) comes before any column-0 statement.
+
+    Leading comments and blank lines join the first statement; an indented
+    line at the very top is code of its own (an error), after which the
+    next column-0 line starts a statement.
+    """
+    pos = start
+    while pos < end:
+        if _has_code(text, pos, end):
+            return pos == start or text[pos] in " \t\f"
+        brk = _LINE_BREAK.search(text, pos, end)
+        if brk is None:
+            return False
+        pos = brk.end()
+    return False
+
+
+def _has_code(text: str, pos: int, end: int) -> bool:
+    """True if the line at ``pos`` holds code (indented or not), not just a comment or blank."""
+    while pos < end and text[pos] in " \t\f":
+        pos += 1
+    return pos < end and text[pos] not in "#\r\n"
+
+
 def _starts_code(text: str, pos: int, end: int) -> bool:
     """True if the line at ``pos`` begins with a statement in column 0."""
     return pos < end and text[pos] not in " \t\f#\r\n"
-
-
-def ends_clean(text: str, start: int, end: int) -> bool:
-    """True if ``text[start:end]`` leaves no string, bracket or continuation open.
-
-    After an edit this tells whether the unchanged statement that follows
-    still starts a statement: the edit may have opened a string or bracket
-    that swallows it.
-    """
-    depth = 0
-    pos = start
-    search = _TOKEN.search
-    while True:
-        m = search(text, pos, end)
-        if m is None:
-            break
-        kind = m.lastgroup
-        pos = m.end()
-        if kind == "q3":
-            return False
-        if kind == "q1":
-            brk = _LINE_BREAK.search(text, pos, end)
-            pos = brk.start() if brk else end
-        elif kind == "open":
-            depth += 1
-        elif kind == "close":
-            depth = max(0, depth - 1)
-        elif kind == "cont" and pos >= end:
-            return False
-    if text.endswith("\\", start, end):
-        return False
-    return depth == 0 or bool(_RECOVER.match(text, end))

@@ -1,0 +1,148 @@
+"""Re-run rules only where an edit can change their findings.
+
+Each chunk's findings are cached with the names the chunk reads. After an
+edit, the module-level bindings are compared with the previous version's:
+a binding whose signature changed (a new import, a helper that now calls
+something else) marks the chunks that read it, and, through the chunks that
+bind names in turn, anything that depends on those. Only marked chunks and
+new ones run the rules again; the rest are shifted and reused.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .assemble import assemble
+from .chunks import Chunk
+from .context import ModuleContext
+from .document import Document
+from .engine import Engine, RuleError
+from .facts import FunctionInfo
+from .file_analysis import detect_newline
+from .findings import Finding
+from .noqa import Suppressions
+from .options import AnalysisOptions
+from .symbols import ModuleSymbols
+
+
+@dataclass(slots=True)
+class Analysis:
+    version: int
+    findings: list[Finding]
+    suppressions: Suppressions
+    errors: list[RuleError] = field(default_factory=list)
+    rerun: int = 0
+    """Chunks whose rules ran for this version."""
+
+
+class IncrementalAnalysis:
+    def __init__(self, document: Document, engine: Engine, options: AnalysisOptions, module_name: str = "__main__", is_package: bool = False) -> None:
+        self.document = document
+        self.engine = engine
+        self.options = options
+        self.module_name = module_name
+        self.is_package = is_package
+        self._signatures: dict[str, object] = {}
+        self._gate: tuple | None = None
+        self.last: Analysis | None = None
+
+    def reset(self, engine: Engine | None = None, options: AnalysisOptions | None = None) -> None:
+        """Forget cached findings (settings changed)."""
+        if engine is not None:
+            self.engine = engine
+        if options is not None:
+            self.options = options
+        for piece in self.document.pieces:
+            if piece.chunk is not None:
+                piece.chunk.findings = None
+        self._signatures.clear()
+        self._gate = None
+        self.last = None
+
+    def run(self, on_error: Callable[[RuleError], None] | None = None) -> Analysis:
+        document = self.document
+        chunks = document.chunks
+        facts = [c.facts for c in chunks]
+        symbols = ModuleSymbols.merge(facts, self.module_name, self.is_package)
+        signatures = {name: _signature(binding, symbols) for name, binding in symbols.bindings.items()}
+        changed = {name for name in signatures.keys() | self._signatures.keys() if signatures.get(name) != self._signatures.get(name)}
+        gate = (symbols.imports_fastapi, frozenset(symbols.dependency_names), frozenset(symbols.registered_routes))
+        if self._gate is not None and gate[0] != self._gate[0]:
+            for chunk in chunks:
+                chunk.findings = None
+        elif self._gate is not None:
+            changed |= gate[1] ^ self._gate[1]
+            changed |= gate[2] ^ self._gate[2]
+        changed = _closure(changed, chunks)
+        module = ModuleContext(chunks, symbols, self.options)
+        errors: list[RuleError] = []
+        rerun = 0
+        for chunk in chunks:
+            if chunk.findings is None or (changed and chunk.facts is not None and not chunk.facts.reads.isdisjoint(changed)):
+                chunk.findings = self.engine.check_chunk(module, chunk, errors.append)
+                rerun += 1
+        self._signatures = signatures
+        self._gate = gate
+        findings, suppressions = assemble(chunks, [c.findings or [] for c in chunks], symbols, detect_newline(document.text))
+        if on_error is not None:
+            for error in errors:
+                on_error(error)
+        self.last = Analysis(document.version, findings, suppressions, errors, rerun)
+        return self.last
+
+
+def _closure(changed: set[str], chunks: list[Chunk]) -> set[str]:
+    """Add the names bound by chunks that read a changed name, until nothing more changes."""
+    if not changed:
+        return changed
+    result = set(changed)
+    pending = True
+    while pending:
+        pending = False
+        for chunk in chunks:
+            facts = chunk.facts
+            if facts is None or not facts.bindings or facts.reads.isdisjoint(result):
+                continue
+            new = facts.bindings.keys() - result
+            if new:
+                result |= new
+                pending = True
+    return result
+
+
+def _signature(binding, symbols: ModuleSymbols) -> object:
+    """What other chunks can learn about a binding; equal signatures mean nothing to re-check."""
+    if binding.kind == "import":
+        return ("import", binding.target)
+    if binding.kind == "function":
+        fn = symbols.functions.get(binding.name)
+        return ("function", _function_summary(fn)) if fn is not None else ("function", binding.node)
+    return (binding.kind, binding.node)  # compared by identity: a re-parsed statement is a change
+
+
+def _function_summary(fn: FunctionInfo) -> tuple:
+    node = fn.node
+    return (
+        fn.is_async,
+        fn.is_generator,
+        fn.awaits,
+        tuple(fn.params),
+        tuple(_dotted(p.annotation) for p in fn.params.values()),
+        tuple(_dotted(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list),
+        tuple((_dotted(c.node.func), c.awaited, c.in_lambda, len(c.node.args)) for c in fn.calls),
+        tuple(_function_summary(nested) for nested in fn.nested),
+    )
+
+
+def _dotted(expr) -> str:
+    parts = []
+    while isinstance(expr, ast.Attribute):
+        parts.append(expr.attr)
+        expr = expr.value
+    if isinstance(expr, ast.Name):
+        parts.append(expr.id)
+    elif expr is not None:
+        parts.append(type(expr).__name__)
+    return ".".join(reversed(parts))
