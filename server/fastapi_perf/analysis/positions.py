@@ -55,3 +55,17 @@ def units_to_char(line: str, units: int, encoding: str) -> int:
         return len(line)
     encoded = line.encode("utf-8")[:units]
     return len(encoded.decode("utf-8", errors="ignore"))
+
+
+def position_at(text: str, offset: int) -> tuple[int, int]:
+    """(line, code-point column) of a character offset, counting LSP line breaks."""
+    offset = max(0, min(offset, len(text)))
+    if "\r" not in text:
+        line = text.count("\n", 0, offset)
+        start = text.rfind("\n", 0, offset) + 1
+        return line, offset - start
+    breaks = list(_LINE_BREAK.finditer(text, 0, offset))
+    if breaks and breaks[-1].end() > offset:  # inside a \r\n pair
+        breaks.pop()
+    start = breaks[-1].end() if breaks else 0
+    return len(breaks), offset - start

@@ -1,0 +1,167 @@
+"""Findings as LSP diagnostics: pushed after edits, or pulled by the client.
+
+A client that supports pull (``textDocument/diagnostic``) gets nothing
+pushed; result ids are ``version:settings-generation``, so an unchanged
+document answers ``unchanged``. Each diagnostic carries in ``data`` the edits
+of its fix and of its ``# noqa`` action, so code actions never re-run the
+analysis.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lsprotocol import types
+
+from ..analysis.findings import Finding, Position, Range, Severity
+from ..rules import BY_CODE
+from .documents import OpenDocument
+from .server import SOURCE, FastApiPerfServer
+
+_SEVERITY = {Severity.ERROR: 1, Severity.WARNING: 2, Severity.INFO: 3, Severity.HINT: 4}
+_TAGS = {"unnecessary": 1, "deprecated": 2}
+_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+
+
+def lsp_range(doc: OpenDocument, span: Range, encoding: str) -> dict:
+    return {"start": doc.to_client(span.start, encoding), "end": doc.to_client(span.end, encoding)}
+
+
+def diagnostics_for(ls: FastApiPerfServer, doc: OpenDocument) -> list[dict]:
+    """The LSP diagnostics of the document's current version (cached per version and settings)."""
+    key = (doc.version, ls.generation, ls.encoding)
+    if doc.items is not None and doc.items_key == key:
+        return doc.items
+    size = len(doc.document.text)
+    doc.too_large = size > doc.settings.max_file_size
+    if doc.too_large:
+        ls.log(f"{doc.uri}: {size:,} characters is over the {doc.settings.max_file_size:,} limit (`max-file-size`); not analysed")
+        items: list[dict] = []
+    else:
+        analysis = doc.latest()
+        for error in analysis.errors:
+            ls.log(
+                f"rule {error.code} failed in {doc.uri} at line {error.line + 1}: {type(error.error).__name__}: {error.error}",
+                types.MessageType.Error,
+            )
+        analysis.errors.clear()
+        items = [to_diagnostic(ls, doc, f) for f in analysis.findings]
+    doc.items, doc.items_key = items, key
+    return items
+
+
+def to_diagnostic(ls: FastApiPerfServer, doc: OpenDocument, finding: Finding) -> dict:
+    encoding = ls.encoding
+    settings = doc.settings
+    item: dict = {
+        "range": lsp_range(doc, finding.range, encoding),
+        "severity": _SEVERITY[settings.severity_of(finding.code)],
+        "source": SOURCE,
+        "message": finding.message,
+    }
+    if finding.code is None:
+        return item
+    item["code"] = finding.code
+    rule = BY_CODE.get(finding.code)
+    if rule is not None:
+        item["codeDescription"] = {"href": rule.url()}
+    if finding.related:
+        item["relatedInformation"] = [
+            {"location": {"uri": _uri_of(doc, r.path), "range": lsp_range(doc, r.range, encoding)}, "message": r.message}
+            for r in finding.related
+            if r.path is None
+        ]
+    if finding.tags:
+        item["tags"] = [_TAGS[t] for t in finding.tags if t in _TAGS]
+    data: dict = {"version": doc.version}
+    if finding.fix is not None:
+        data["fix"] = {
+            "title": finding.fix.message,
+            "applicability": finding.fix.applicability.value,
+            "edits": [{"range": lsp_range(doc, e.range, encoding), "newText": e.content} for e in finding.fix.edits],
+        }
+    noqa = noqa_edit(doc, finding, encoding)
+    if noqa is not None:
+        data["noqa"] = noqa
+    item["data"] = data
+    return item
+
+
+def _uri_of(doc: OpenDocument, path: str | None) -> str:
+    if path is None:
+        return doc.uri
+    from pathlib import Path
+
+    return Path(path).as_uri()
+
+
+def noqa_edit(doc: OpenDocument, finding: Finding, encoding: str) -> dict | None:
+    """The edit that adds the finding's code to a ``# noqa`` comment on its first line."""
+    line = finding.range.start.line
+    text = doc.document.line_text(line)
+    if text.count('"""') % 2 or text.count("'''") % 2 or text.rstrip().endswith("\\"):
+        return None  # the line ends inside a string or continues: no comment can go there
+    match = _NOQA.search(text)
+    if match is not None and match.group("codes") is None:
+        return None  # a bare noqa already silences everything
+    if match is not None:
+        end = Position(line, match.end("codes"))
+        new_text = f", {finding.code}"
+    else:
+        stripped = len(text.rstrip())
+        end = Position(line, stripped)
+        new_text = f"  # noqa: {finding.code}"
+    span = lsp_range(doc, Range(end, end), encoding)
+    return {"range": span, "newText": new_text}
+
+
+def publish(ls: FastApiPerfServer, doc: OpenDocument) -> None:
+    items = diagnostics_for(ls, doc)
+    doc.published_version = doc.version
+    ls.protocol.send_raw_notification(
+        types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, {"uri": doc.uri, "version": doc.version, "diagnostics": items}
+    )
+
+
+def result_id(ls: FastApiPerfServer, doc: OpenDocument) -> str:
+    return f"{doc.version}:{ls.generation}"
+
+
+async def refresh_pull_diagnostics(ls: FastApiPerfServer) -> None:
+    caps = ls.client_capabilities
+    workspace = getattr(caps, "workspace", None)
+    diagnostics = getattr(workspace, "diagnostics", None) if workspace else None
+    if diagnostics is not None and diagnostics.refresh_support:
+        try:
+            await ls.workspace_diagnostic_refresh_async(None)
+        except Exception as error:  # the client may not implement it after all
+            ls.log(f"workspace/diagnostic/refresh failed: {error!r}")
+
+
+def register(server: FastApiPerfServer) -> None:
+    @server.feature(
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        types.DiagnosticOptions(identifier=SOURCE, inter_file_dependencies=False, workspace_diagnostics=True),
+    )
+    def document_diagnostic(ls: FastApiPerfServer, params: types.DocumentDiagnosticParams):
+        doc = ls.documents.get(params.text_document.uri)
+        if doc is None:
+            return {"kind": "full", "items": []}
+        rid = result_id(ls, doc)
+        if params.previous_result_id == rid:
+            return {"kind": "unchanged", "resultId": rid}
+        return {"kind": "full", "resultId": rid, "items": diagnostics_for(ls, doc)}
+
+    @server.feature(types.WORKSPACE_DIAGNOSTIC)
+    def workspace_diagnostic(ls: FastApiPerfServer, params: types.WorkspaceDiagnosticParams):
+        previous = {p.uri: p.value for p in params.previous_result_ids or []}
+        reports = []
+        for doc in list(ls.documents.values()):
+            rid = result_id(ls, doc)
+            if previous.get(doc.uri) == rid:
+                reports.append({"kind": "unchanged", "uri": doc.uri, "version": doc.version, "resultId": rid})
+            else:
+                reports.append(
+                    {"kind": "full", "uri": doc.uri, "version": doc.version, "resultId": rid, "items": diagnostics_for(ls, doc)}
+                )
+        return {"items": reports}

@@ -1,0 +1,43 @@
+"""Text synchronisation that follows the LSP's rules for lines.
+
+pygls keeps its own copy of every document and splits it with
+``str.splitlines``, which also breaks lines at form feeds and Unicode
+separators; positions after such a character would drift from the
+client's. The server keeps documents itself (``analysis.document``), so this
+protocol passes open/change/close straight to the server's handlers instead
+of updating pygls' copy.
+"""
+
+from __future__ import annotations
+
+from lsprotocol import types
+from pygls.protocol import LanguageServerProtocol, lsp_method
+
+
+class FastApiPerfProtocol(LanguageServerProtocol):
+    def _user_handler(self, method: str):
+        return self.fm.features.get(method)
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
+        if (handler := self._user_handler(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):
+        if (handler := self._user_handler(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
+        if (handler := self._user_handler(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
+            yield handler, (params,), None
+
+    def send_raw_notification(self, method: str, params: dict) -> None:
+        """Send a notification whose params are already JSON-ready.
+
+        Diagnostics for a large file are hundreds of nested objects; building
+        them as plain dicts and serialising once with ``json`` is an order of
+        magnitude faster than converting ``lsprotocol`` objects.
+        """
+        self._send_data({"jsonrpc": "2.0", "method": method, "params": params})

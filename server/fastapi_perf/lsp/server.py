@@ -1,0 +1,106 @@
+"""The server object, its state, and ``fastapi-perf lsp``."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from .. import __version__
+from ..analysis.engine import Engine
+from ..config import ConfigError, Settings, load_settings
+from ..rules import ALL_RULES
+from .documents import OpenDocument
+from .protocol import FastApiPerfProtocol
+from .settings import EditorSettings, parse_editor_settings
+
+SERVER_NAME = "fastapi-perf"
+SOURCE = "fastapi-perf"
+CONFIG_SECTION = "fastapi-perf"
+
+log = logging.getLogger(__name__)
+
+
+class FastApiPerfServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__(SERVER_NAME, __version__, protocol_cls=FastApiPerfProtocol)
+        self.documents: dict[str, OpenDocument] = {}
+        self.editor = EditorSettings()
+        self.generation = 0
+        """Bumped whenever settings change, so cached diagnostics are recomputed."""
+        self.pull_mode = False
+        self._project_settings: dict[Path | None, Settings] = {}
+        self._engines: dict[frozenset[str], Engine] = {}
+
+    # -- settings --------------------------------------------------------------
+    def update_editor_settings(self, raw: object) -> None:
+        """Apply new editor settings; a bad value is shown to the user and the defaults kept."""
+        try:
+            self.editor = parse_editor_settings(raw)
+        except ConfigError as error:
+            self.editor = EditorSettings()
+            self.show_warning(f"fastapi-perf: ignoring the editor settings: {error}")
+        self.settings_changed()
+
+    def settings_changed(self) -> None:
+        self.generation += 1
+        self._project_settings.clear()
+        for doc in self.documents.values():
+            settings = self.settings_for(doc.path)
+            doc.settings = settings
+            doc.analysis.reset(self.engine_for(settings), settings.options)
+            doc.items_key = None
+
+    def settings_for(self, path: Path | None) -> Settings:
+        start = path.parent if path is not None else None
+        key = start
+        if key not in self._project_settings:
+            try:
+                project = load_settings(start) if start is not None and start.exists() else Settings()
+            except ConfigError as error:
+                self.show_warning(f"fastapi-perf: {error}; using the defaults")
+                project = Settings(root=start)
+            self._project_settings[key] = self.editor.apply(project)
+        return self._project_settings[key]
+
+    def engine_for(self, settings: Settings) -> Engine:
+        codes = settings.enabled_codes
+        engine = self._engines.get(codes)
+        if engine is None:
+            engine = self._engines[codes] = Engine([rule() for rule in ALL_RULES if rule.code in codes])
+        return engine
+
+    # -- messages ----------------------------------------------------------------
+    @property
+    def encoding(self) -> str:
+        encoding = self.workspace.position_encoding if self.protocol._workspace is not None else None
+        return str(getattr(encoding, "value", encoding) or "utf-16")
+
+    def show_warning(self, message: str) -> None:
+        log.warning(message)
+        self.window_show_message(types.ShowMessageParams(types.MessageType.Warning, message))
+
+    def log(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
+        self.window_log_message(types.LogMessageParams(kind, message))
+
+
+def create_server() -> FastApiPerfServer:
+    from . import actions, diagnostics, hover, lifecycle, sync
+
+    server = FastApiPerfServer()
+    for module in (lifecycle, sync, diagnostics, actions, hover):
+        module.register(server)
+    return server
+
+
+def run(tcp: str | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="fastapi-perf: %(levelname)s %(message)s")
+    server = create_server()
+    if tcp:
+        host, _, port = tcp.rpartition(":")
+        server.start_tcp(host or "127.0.0.1", int(port))
+    else:
+        server.start_io()
+    return 0

@@ -1,0 +1,83 @@
+"""Helpers that speak to the server the way an editor does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+
+def is_pull(client: LanguageClient) -> bool:
+    return client.client_name.startswith("neovim@v0.11")
+
+
+def encoding(client: LanguageClient) -> str:
+    return {"emacs": "utf-32", "neovim@v0.11.0": "utf-8"}.get(client.client_name, "utf-16")
+
+
+def open_document(client: LanguageClient, text: str, name: str = "app.py", version: int = 1) -> str:
+    path: Path = client.root / name
+    path.write_text(text, encoding="utf-8")
+    uri = path.as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(types.TextDocumentItem(uri=uri, language_id="python", version=version, text=text))
+    )
+    return uri
+
+
+async def diagnostics(client: LanguageClient, uri: str, version: int) -> list[types.Diagnostic]:
+    """The diagnostics for exactly this version: pushed, or pulled when the client pulls."""
+    if is_pull(client):
+        report = await client.text_document_diagnostic_async(
+            types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))
+        )
+        return list(report.items)
+    while True:
+        params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        if params.uri == uri and params.version == version:
+            return list(params.diagnostics)
+        assert params.uri != uri or params.version is None or params.version < version, "diagnostics for a newer version than sent"
+
+
+def change(client: LanguageClient, uri: str, version: int, start: tuple[int, int], end: tuple[int, int], text: str) -> None:
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(types.Position(*start), types.Position(*end)), text=text
+                )
+            ],
+        )
+    )
+
+
+def apply_edits(text: str, edits: list[types.TextEdit], unit: str) -> str:
+    """Apply LSP text edits to text, counting columns in ``unit``."""
+    lines = text.split("\n")
+
+    def offset(position: types.Position) -> int:
+        before = sum(len(line) + 1 for line in lines[: position.line])
+        line = lines[position.line] if position.line < len(lines) else ""
+        column = 0
+        count = 0
+        for ch in line:
+            if count >= position.character:
+                break
+            count += {"utf-16": 2 if ord(ch) > 0xFFFF else 1, "utf-8": len(ch.encode()), "utf-32": 1}[unit]
+            column += 1
+        return before + column
+
+    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
+        lines = text.split("\n")
+    return text
+
+
+def edits_of(action: types.CodeAction, uri: str) -> list[types.TextEdit]:
+    edit = action.edit
+    assert edit is not None
+    if edit.document_changes:
+        return [e for change in edit.document_changes if change.text_document.uri == uri for e in change.edits]
+    return list(edit.changes[uri])

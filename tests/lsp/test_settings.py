@@ -1,0 +1,75 @@
+"""Settings from the editor and from pyproject.toml, and what changes when they change."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from .conftest import APP
+from .session import diagnostics, open_document
+
+
+async def next_diagnostics(client, uri: str) -> list[types.Diagnostic]:
+    while True:
+        params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        if params.uri == uri:
+            return list(params.diagnostics)
+
+
+async def test_configuration_change_rechecks_open_documents(vscode) -> None:
+    uri = open_document(vscode, APP)
+    assert {d.code for d in await diagnostics(vscode, uri, 1)} == {"FAP103", "FAP201"}
+    vscode.set_configuration({"select": ["FAP2"], "debounce": 0}, section="fastapi-perf")
+    vscode.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    assert {d.code for d in await next_diagnostics(vscode, uri)} == {"FAP201"}
+    vscode.set_configuration({"severity": {"FAP201": "error"}, "debounce": 0}, section="fastapi-perf")
+    vscode.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    found = {d.code: d for d in await next_diagnostics(vscode, uri)}
+    assert found["FAP201"].severity == types.DiagnosticSeverity.Error
+
+
+async def test_malformed_setting_warns_and_keeps_defaults(vscode) -> None:
+    vscode.set_configuration({"select": 42}, section="fastapi-perf")
+    vscode.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    message = await vscode.wait_for_notification(types.WINDOW_SHOW_MESSAGE)
+    assert message.type == types.MessageType.Warning and "`select`" in message.message
+    uri = open_document(vscode, APP)
+    assert {d.code for d in await diagnostics(vscode, uri, 1)} == {"FAP103", "FAP201"}
+
+
+async def test_pyproject_settings_and_preference(vscode) -> None:
+    (vscode.root / "pyproject.toml").write_text(
+        "[project]\nname='app'\ndependencies=['fastapi']\n[tool.fastapi-perf]\nignore = ['FAP201']\n"
+    )
+    vscode.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=(vscode.root / "pyproject.toml").as_uri(), type=types.FileChangeType.Changed)]
+        )
+    )
+    uri = open_document(vscode, APP)
+    assert {d.code for d in await diagnostics(vscode, uri, 1)} == {"FAP103"}
+    vscode.set_configuration({"configurationPreference": "editorOnly", "debounce": 0}, section="fastapi-perf")
+    vscode.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    assert {d.code for d in await next_diagnostics(vscode, uri)} == {"FAP103", "FAP201"}
+
+
+async def test_watched_pyproject_change_rechecks(vscode) -> None:
+    uri = open_document(vscode, APP)
+    assert {d.code for d in await diagnostics(vscode, uri, 1)} == {"FAP103", "FAP201"}
+    assert any(r.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES for r in vscode.registrations)
+    (vscode.root / "pyproject.toml").write_text(
+        "[project]\nname='app'\ndependencies=['fastapi']\n[tool.fastapi-perf]\nselect = ['FAP103']\n"
+    )
+    vscode.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=(vscode.root / "pyproject.toml").as_uri(), type=types.FileChangeType.Changed)]
+        )
+    )
+    assert {d.code for d in await next_diagnostics(vscode, uri)} == {"FAP103"}
+
+
+async def test_broken_pyproject_warns(vscode) -> None:
+    (vscode.root / "pyproject.toml").write_text("[tool.fastapi-perf]\nselekt = 1\n")
+    uri = open_document(vscode, APP)
+    message = await vscode.wait_for_notification(types.WINDOW_SHOW_MESSAGE)
+    assert "selekt" in message.message
+    await diagnostics(vscode, uri, 1)
