@@ -18,38 +18,94 @@ from .noqa import Suppressions, collect
 from .symbols import ModuleSymbols
 
 
+class FileContext:
+    """What one file's chunks need from each other to become absolute findings."""
+
+    def __init__(self, chunks: Sequence[Chunk], symbols: ModuleSymbols, newline: str = "\n") -> None:
+        self.chunks = chunks
+        self.symbols = symbols
+        self.newline = newline
+        file_level = Suppressions()
+        for chunk in chunks:
+            for comment in chunk.comments:
+                if "fastapi-perf" in comment.text.lower():
+                    file_level.add(-1, comment.text)
+        self.file_codes = None if file_level.file_codes is None else frozenset(file_level.file_codes)
+        self.anchors = _AnchorLookup(chunks, symbols)
+        self._imports: _ImportPoint | None = None
+
+    @property
+    def imports(self) -> _ImportPoint:
+        if self._imports is None:
+            self._imports = _ImportPoint(self.chunks, self.symbols)
+        return self._imports
+
+
+def assemble_chunk(chunk: Chunk, findings: Sequence[Finding], context: FileContext) -> list[Finding]:
+    """One chunk's findings made absolute, with its ``# noqa`` lines applied.
+
+    The result is cached on the chunk and reused while everything it was
+    built from (origin, findings, file-level directives, import position,
+    related chunks' origins) is unchanged, so an edit elsewhere costs this
+    chunk one comparison.
+    """
+    if not findings and chunk.syntax is None:
+        return _EMPTY
+    key = _key(chunk, findings, context)
+    cached = chunk.assembled
+    if cached is not None and cached[0] == key and cached[1] is findings:
+        return cached[2]
+    result: list[Finding] = []
+    if context.file_codes is not None:
+        if chunk.syntax is not None:
+            result.append(Finding(None, chunk.syntax.message, chunk.syntax.range.shifted(chunk.origin)))
+        lines = collect((comment.line, comment) for comment in chunk.comments) if chunk.comments else None
+        for finding in findings:
+            if finding.code in context.file_codes:
+                continue
+            if lines is not None and lines.suppresses(finding.code, finding.range.start.line):
+                continue
+            finding = finding.shifted(chunk.origin)
+            if any(r.anchor for r in finding.related):
+                finding = replace(finding, related=tuple(context.anchors.resolve(r) for r in finding.related))
+            fix = finding.fix
+            if fix is not None and (fix.imports or fix.module_lines):
+                finding = replace(finding, fix=context.imports.complete(fix, context.newline))
+            result.append(finding)
+        result.sort(key=lambda f: (f.range.start, f.code or ""))
+    chunk.assembled = (key, findings, result)
+    return result
+
+
+_EMPTY: list[Finding] = []
+
+
+def _key(chunk: Chunk, findings: Sequence[Finding], context: FileContext) -> tuple:
+    needs_imports = any(f.fix is not None and (f.fix.imports or f.fix.module_lines) for f in findings)
+    anchors = tuple(
+        (r.anchor, context.anchors.origin(r.anchor)) for f in findings for r in f.related if r.anchor is not None
+    )
+    return (
+        chunk.origin,
+        context.file_codes,
+        context.imports.position if needs_imports else None,
+        context.newline if needs_imports else None,
+        anchors,
+    )
+
+
 def assemble(
     chunks: Sequence[Chunk],
     per_chunk: Sequence[Sequence[Finding]],
     symbols: ModuleSymbols,
     newline: str = "\n",
-) -> tuple[list[Finding], Suppressions]:
+) -> list[Finding]:
     """Absolute, noqa-filtered, sorted findings of one file."""
-    suppressions = collect(
-        (chunk.origin + comment.line, comment) for chunk in chunks for comment in chunk.comments
-    )
-    if suppressions.file_exempt:
-        return [], suppressions
-    anchor = _AnchorLookup(chunks, symbols)
-    insertion: _ImportPoint | None = None
+    context = FileContext(chunks, symbols, newline)
     result: list[Finding] = []
     for chunk, findings in zip(chunks, per_chunk):
-        if chunk.syntax is not None:
-            result.append(Finding(None, chunk.syntax.message, chunk.syntax.range.shifted(chunk.origin)))
-        for finding in findings:
-            finding = finding.shifted(chunk.origin)
-            if suppressions.suppresses(finding.code, finding.range.start.line):
-                continue
-            if any(r.anchor for r in finding.related):
-                finding = replace(finding, related=tuple(anchor.resolve(r) for r in finding.related))
-            fix = finding.fix
-            if fix is not None and (fix.imports or fix.module_lines):
-                if insertion is None:
-                    insertion = _ImportPoint(chunks, symbols)
-                finding = replace(finding, fix=insertion.complete(fix, newline))
-            result.append(finding)
-    result.sort(key=lambda f: (f.range.start, f.code or ""))
-    return result, suppressions
+        result.extend(assemble_chunk(chunk, findings, context))
+    return result
 
 
 class _AnchorLookup:
@@ -57,12 +113,14 @@ class _AnchorLookup:
         self.chunks = chunks
         self.symbols = symbols
 
+    def origin(self, anchor: str) -> int:
+        index = self.symbols.binding_chunk.get(anchor)
+        return self.chunks[index].origin if index is not None and index < len(self.chunks) else 0
+
     def resolve(self, related: Related) -> Related:
         if related.anchor is None:
             return related
-        index = self.symbols.binding_chunk.get(related.anchor)
-        origin = self.chunks[index].origin if index is not None and index < len(self.chunks) else 0
-        return Related(related.message, related.range.shifted(origin), related.path)
+        return Related(related.message, related.range.shifted(self.origin(related.anchor)), related.path)
 
 
 class _ImportPoint:

@@ -31,18 +31,27 @@ class Chunk:
     origin: int
     statements: list[ast.stmt]
     facts: ChunkFacts | None
-    lines: list[str]
+    lines: list[str] | None
+    """Split on first use: most statements never need a line's text."""
     line_base: int = 0
     text: str = ""
     comments: tuple[Comment, ...] = ()
     syntax: SyntaxProblem | None = None
-    line_count: int = 0
     findings: list | None = None
     """The server's cache of this statement's findings (relative to the origin); None: not checked."""
+    assembled: tuple | None = None
+    """Cache of ``assemble_chunk``: (key, source findings, absolute findings)."""
+    derived: dict | None = None
+    """Caches other layers keep per statement (the server's serialised diagnostics)."""
+    signatures: dict | None = None
+    """Cache of the module-level binding signatures this statement defines."""
 
     def line(self, relative: int) -> str:
         index = self.line_base + relative
-        return self.lines[index] if 0 <= index < len(self.lines) else ""
+        lines = self.lines
+        if lines is None:
+            lines = self.lines = split_lines(self.text)
+        return lines[index] if 0 <= index < len(lines) else ""
 
     def position(self, lineno: int, col_offset: int) -> "Position":
         """Convert an ``ast`` (1-based line, UTF-8 byte column) to a relative position."""
@@ -63,14 +72,13 @@ class Chunk:
 
 def parse_chunk_text(text: str, origin: int, comments: tuple[Comment, ...] = ()) -> Chunk:
     """Parse one span of source on its own (the server's unit of re-parsing)."""
-    lines = split_lines(text)
-    chunk = Chunk(origin, [], None, lines, 0, text, comments, line_count=len(lines))
+    chunk = Chunk(origin, [], None, None, 0, text, comments)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
-        chunk.syntax = _syntax_problem(error, lines)
+        chunk.syntax = _syntax_problem(error, split_lines(text))
         return chunk
     chunk.statements = tree.body
     try:
@@ -120,10 +128,10 @@ def parse_module(text: str) -> list[Chunk]:
         except RecursionError:
             facts = None
         chunks.append(
-            Chunk(0, [statement], facts, lines, 0, "", chunk_comments, line_count=end - start)
+            Chunk(0, [statement], facts, lines, 0, "", chunk_comments)
         )
     if not chunks:
-        chunks.append(Chunk(0, [], extract([]), lines, 0, "", comments, line_count=len(lines)))
+        chunks.append(Chunk(0, [], extract([]), lines, 0, "", comments))
     return chunks
 
 

@@ -83,7 +83,7 @@ def extract(statements: list[ast.stmt]) -> ChunkFacts:
             _bind_target(facts, node.target, node.value, frame)
         elif kind is ast.Global or kind is ast.Nonlocal:
             if frame[0] is not None:
-                frame[0].global_names.update(node.names)
+                frame[0].global_names = frame[0].global_names | set(node.names)
             continue
         elif kind is ast.ExceptHandler:
             if node.name:
@@ -158,11 +158,11 @@ def _record_call(facts: ChunkFacts, node: ast.Call, parent: ast.AST | None, fram
         while type(target) is ast.Attribute:
             target = target.value
         if type(target) is ast.Name:
-            facts.dependency_refs.add(target.id)
+            facts.dependency_refs = facts.dependency_refs | {target.id}
     elif name in ("add_api_route", "add_api_websocket_route") and len(node.args) >= 2:
         endpoint = node.args[1]
         if type(endpoint) is ast.Name:
-            facts.registered_routes.add(endpoint.id)
+            facts.registered_routes = facts.registered_routes | {endpoint.id}
 
 
 def _enter_function(facts: ChunkFacts, node: ast.FunctionDef | ast.AsyncFunctionDef, frame: Frame, push: Any) -> None:
@@ -199,6 +199,8 @@ def _enter_function(facts: ChunkFacts, node: ast.FunctionDef | ast.AsyncFunction
     if cls is not None and class_name is not None:
         cls.methods[node.name] = info
     elif outer is not None:
+        if not outer.nested:
+            outer.nested = []
         outer.nested.append(info)
         outer.assigned.setdefault(node.name, []).append(None)
     else:
@@ -258,6 +260,8 @@ def _record_import(facts: ChunkFacts, node: ast.Import | ast.ImportFrom, frame: 
     for local, target in pairs:
         facts.reads.add(local)
         if fn is not None:
+            if not fn.imports:
+                fn.imports = {}
             fn.imports[local] = target
         elif cls is None:
             facts.bindings[local] = Binding(local, "import", node, target=target)

@@ -13,6 +13,12 @@ from typing import Literal
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
+# Most functions import nothing and nest nothing: they share these empty,
+# never-written containers (the walk replaces them before the first write),
+# which keeps open documents small.
+_NO_IMPORTS: dict[str, str] = {}
+_NO_NESTED: list = []
+
 
 @dataclass(slots=True, eq=False)
 class CallSite:
@@ -56,11 +62,11 @@ class FunctionInfo:
     returns_value: bool = False
     assigned: dict[str, list[ast.expr | None]] = field(default_factory=dict)
     """Local names and the values assigned to them (None: a value we cannot name)."""
-    imports: dict[str, str] = field(default_factory=dict)
-    nested: list[FunctionInfo] = field(default_factory=list)
+    imports: dict[str, str] = field(default_factory=lambda: _NO_IMPORTS)
+    nested: list[FunctionInfo] = field(default_factory=lambda: _NO_NESTED)
     referenced: set[str] = field(default_factory=set)
     """Names this function's body mentions (loads), for cheapness and reference checks."""
-    global_names: set[str] = field(default_factory=set)
+    global_names: set[str] | frozenset[str] = frozenset()
 
     @property
     def decorators(self) -> list[ast.expr]:
@@ -109,9 +115,9 @@ class ChunkFacts:
     module_calls: list[CallSite] = field(default_factory=list)
     reads: set[str] = field(default_factory=set)
     """Every name the chunk mentions: the module-level facts it may depend on."""
-    dependency_refs: set[str] = field(default_factory=set)
+    dependency_refs: set[str] | frozenset[str] = frozenset()
     """Names used inside ``Depends(...)``/``Security(...)`` anywhere in the chunk."""
-    registered_routes: set[str] = field(default_factory=set)
+    registered_routes: set[str] | frozenset[str] = frozenset()
     """Functions registered with ``add_api_route(path, endpoint)``."""
     imports_fastapi: bool = False
     first_line: int = 0

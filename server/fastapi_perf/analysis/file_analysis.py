@@ -34,7 +34,7 @@ def analyse_text(
     module = ModuleContext(chunks, symbols, options, path)
     errors: list[RuleError] = []
     per_chunk = [engine.check_chunk(module, chunk, errors.append) for chunk in chunks]
-    findings, _ = assemble(chunks, per_chunk, symbols, newline=detect_newline(text))
+    findings = assemble(chunks, per_chunk, symbols, newline=detect_newline(text))
     return FileResult(findings, errors)
 
 

@@ -14,7 +14,7 @@ import ast
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .assemble import assemble
+from .assemble import FileContext, assemble_chunk
 from .chunks import Chunk
 from .context import ModuleContext
 from .document import Document
@@ -22,19 +22,27 @@ from .engine import Engine, RuleError
 from .facts import FunctionInfo
 from .file_analysis import detect_newline
 from .findings import Finding
-from .noqa import Suppressions
 from .options import AnalysisOptions
 from .symbols import ModuleSymbols
 
 
 @dataclass(slots=True)
 class Analysis:
+    """One version's results. Findings are assembled per chunk, on demand and cached."""
+
     version: int
-    findings: list[Finding]
-    suppressions: Suppressions
+    chunks: list[Chunk]
+    context: FileContext
     errors: list[RuleError] = field(default_factory=list)
     rerun: int = 0
     """Chunks whose rules ran for this version."""
+
+    def chunk_findings(self, chunk: Chunk) -> list[Finding]:
+        return assemble_chunk(chunk, chunk.findings or [], self.context)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for chunk in self.chunks for f in self.chunk_findings(chunk)]
 
 
 class IncrementalAnalysis:
@@ -66,8 +74,15 @@ class IncrementalAnalysis:
         chunks = document.chunks
         facts = [c.facts for c in chunks]
         symbols = ModuleSymbols.merge(facts, self.module_name, self.is_package)
-        signatures = {name: _signature(binding, symbols) for name, binding in symbols.bindings.items()}
-        changed = {name for name in signatures.keys() | self._signatures.keys() if signatures.get(name) != self._signatures.get(name)}
+        signatures: dict[str, object] = {}
+        for chunk in chunks:
+            if chunk.facts is not None and chunk.facts.bindings:
+                if chunk.signatures is None:
+                    chunk.signatures = {name: _signature(b, chunk.facts) for name, b in chunk.facts.bindings.items()}
+                signatures.update(chunk.signatures)
+        previous = self._signatures
+        changed = {name for name, sig in signatures.items() if previous.get(name) != sig}
+        changed.update(name for name in previous if name not in signatures)
         gate = (symbols.imports_fastapi, frozenset(symbols.dependency_names), frozenset(symbols.registered_routes))
         if self._gate is not None and gate[0] != self._gate[0]:
             for chunk in chunks:
@@ -85,11 +100,11 @@ class IncrementalAnalysis:
                 rerun += 1
         self._signatures = signatures
         self._gate = gate
-        findings, suppressions = assemble(chunks, [c.findings or [] for c in chunks], symbols, detect_newline(document.text))
+        context = FileContext(chunks, symbols, detect_newline(document.text))
         if on_error is not None:
             for error in errors:
                 on_error(error)
-        self.last = Analysis(document.version, findings, suppressions, errors, rerun)
+        self.last = Analysis(document.version, chunks, context, errors, rerun)
         return self.last
 
 
@@ -112,13 +127,14 @@ def _closure(changed: set[str], chunks: list[Chunk]) -> set[str]:
     return result
 
 
-def _signature(binding, symbols: ModuleSymbols) -> object:
+def _signature(binding, facts) -> object:
     """What other chunks can learn about a binding; equal signatures mean nothing to re-check."""
     if binding.kind == "import":
         return ("import", binding.target)
     if binding.kind == "function":
-        fn = symbols.functions.get(binding.name)
-        return ("function", _function_summary(fn)) if fn is not None else ("function", binding.node)
+        fn = facts.function_named(binding.name)
+        # A hash, not the tuple: open documents keep one per function.
+        return ("function", hash(_function_summary(fn))) if fn is not None else ("function", binding.node)
     return (binding.kind, binding.node)  # compared by identity: a re-parsed statement is a change
 
 

@@ -15,7 +15,7 @@ from ..analysis.file_analysis import analyse_text
 from ..analysis.findings import Position, Range
 from ..analysis.positions import position_at
 from ..checker.fixing import fix_text
-from .diagnostics import lsp_range
+from .diagnostics import lsp_range, matches_current
 from .documents import OpenDocument
 from .server import SOURCE, FastApiPerfServer
 
@@ -100,7 +100,7 @@ def register(server: FastApiPerfServer) -> None:
         if _wants(only, types.CodeActionKind.QuickFix):
             for diagnostic in params.context.diagnostics:
                 data = diagnostic.data if isinstance(diagnostic.data, dict) else None
-                if diagnostic.source != SOURCE or data is None or data.get("version") != doc.version:
+                if diagnostic.source != SOURCE or data is None or not matches_current(ls, doc, diagnostic):
                     continue
                 fix = data.get("fix")
                 if fix:

@@ -9,6 +9,7 @@ analysis.
 
 from __future__ import annotations
 
+import json
 import re
 
 from lsprotocol import types
@@ -28,26 +29,46 @@ def lsp_range(doc: OpenDocument, span: Range, encoding: str) -> dict:
 
 
 def diagnostics_for(ls: FastApiPerfServer, doc: OpenDocument) -> list[dict]:
-    """The LSP diagnostics of the document's current version (cached per version and settings)."""
-    key = (doc.version, ls.generation, ls.encoding)
-    if doc.items is not None and doc.items_key == key:
-        return doc.items
+    """The LSP diagnostics of the document's current version."""
+    return [item for item, _ in _per_chunk(ls, doc)]
+
+
+def diagnostics_json(ls: FastApiPerfServer, doc: OpenDocument) -> list[str]:
+    """The same, each already serialised: pushing a large file re-serialises only what changed."""
+    return [text for _, text in _per_chunk(ls, doc)]
+
+
+def _per_chunk(ls: FastApiPerfServer, doc: OpenDocument) -> list[tuple[dict, str]]:
     size = len(doc.document.text)
-    doc.too_large = size > doc.settings.max_file_size
-    if doc.too_large:
-        ls.log(f"{doc.uri}: {size:,} characters is over the {doc.settings.max_file_size:,} limit (`max-file-size`); not analysed")
-        items: list[dict] = []
-    else:
-        analysis = doc.latest()
-        for error in analysis.errors:
-            ls.log(
-                f"rule {error.code} failed in {doc.uri} at line {error.line + 1}: {type(error.error).__name__}: {error.error}",
-                types.MessageType.Error,
-            )
-        analysis.errors.clear()
-        items = [to_diagnostic(ls, doc, f) for f in analysis.findings]
-    doc.items, doc.items_key = items, key
-    return items
+    too_large = size > doc.settings.max_file_size
+    if too_large:
+        if not doc.too_large:
+            ls.log(f"{doc.uri}: {size:,} characters is over the {doc.settings.max_file_size:,} limit (`max-file-size`); not analysed")
+        doc.too_large = True
+        return []
+    doc.too_large = False
+    analysis = doc.latest()
+    for error in analysis.errors:
+        ls.log(
+            f"rule {error.code} failed in {doc.uri} at line {error.line + 1}: {type(error.error).__name__}: {error.error}",
+            types.MessageType.Error,
+        )
+    analysis.errors.clear()
+    key = (ls.generation, ls.encoding)
+    result: list[tuple[dict, str]] = []
+    for chunk in analysis.chunks:
+        findings = analysis.chunk_findings(chunk)
+        if not findings:
+            continue
+        cached = chunk.derived.get("lsp") if chunk.derived else None
+        if cached is None or cached[0] != key or cached[1] is not findings:
+            items = [to_diagnostic(ls, doc, f) for f in findings]
+            cached = (key, findings, [(item, json.dumps(item)) for item in items])
+            if chunk.derived is None:
+                chunk.derived = {}
+            chunk.derived["lsp"] = cached
+        result.extend(cached[2])
+    return result
 
 
 def to_diagnostic(ls: FastApiPerfServer, doc: OpenDocument, finding: Finding) -> dict:
@@ -73,7 +94,7 @@ def to_diagnostic(ls: FastApiPerfServer, doc: OpenDocument, finding: Finding) ->
         ]
     if finding.tags:
         item["tags"] = [_TAGS[t] for t in finding.tags if t in _TAGS]
-    data: dict = {"version": doc.version}
+    data: dict = {}
     if finding.fix is not None:
         data["fix"] = {
             "title": finding.fix.message,
@@ -83,7 +104,8 @@ def to_diagnostic(ls: FastApiPerfServer, doc: OpenDocument, finding: Finding) ->
     noqa = noqa_edit(doc, finding, encoding)
     if noqa is not None:
         data["noqa"] = noqa
-    item["data"] = data
+    if data:
+        item["data"] = data
     return item
 
 
@@ -116,11 +138,38 @@ def noqa_edit(doc: OpenDocument, finding: Finding, encoding: str) -> dict | None
 
 
 def publish(ls: FastApiPerfServer, doc: OpenDocument) -> None:
-    items = diagnostics_for(ls, doc)
+    items = diagnostics_json(ls, doc)
     doc.published_version = doc.version
-    ls.protocol.send_raw_notification(
-        types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, {"uri": doc.uri, "version": doc.version, "diagnostics": items}
+    body = (
+        '{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":'
+        + json.dumps(doc.uri)
+        + ',"version":'
+        + str(doc.version)
+        + ',"diagnostics":['
+        + ",".join(items)
+        + "]}}"
     )
+    ls.protocol.send_raw_body(body)
+
+
+def matches_current(ls: FastApiPerfServer, doc: OpenDocument, diagnostic: types.Diagnostic) -> bool:
+    """True if a diagnostic the client sends back describes the document as it is now.
+
+    A client may ask for code actions with diagnostics of an older version;
+    their edits would land in the wrong place, so they get none.
+    """
+    analysis = doc.analysis.last
+    if analysis is None or analysis.version != doc.version:
+        return False
+    encoding = ls.encoding
+    wanted = (diagnostic.range.start.line, diagnostic.range.start.character, diagnostic.range.end.line, diagnostic.range.end.character)
+    for finding in analysis.findings:
+        if finding.code != diagnostic.code or finding.range.start.line != wanted[0]:
+            continue
+        span = lsp_range(doc, finding.range, encoding)
+        if (span["start"]["line"], span["start"]["character"], span["end"]["line"], span["end"]["character"]) == wanted:
+            return True
+    return False
 
 
 def result_id(ls: FastApiPerfServer, doc: OpenDocument) -> str:

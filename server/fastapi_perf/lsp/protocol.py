@@ -33,6 +33,20 @@ class FastApiPerfProtocol(LanguageServerProtocol):
         if (handler := self._user_handler(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
             yield handler, (params,), None
 
+    def send_raw_body(self, body: str) -> None:
+        """Send a JSON-RPC message that is already serialised (ASCII, as ``json.dumps`` makes it)."""
+        if self.writer is None:
+            return
+        data = f"Content-Length: {len(body.encode())}\r\nContent-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n{body}"
+        try:
+            result = self.writer.write(data.encode(self.CHARSET))
+        except (BrokenPipeError, ConnectionError):
+            return
+        if hasattr(result, "__await__"):
+            import asyncio
+
+            asyncio.ensure_future(result)
+
     def send_raw_notification(self, method: str, params: dict) -> None:
         """Send a notification whose params are already JSON-ready.
 

@@ -13,6 +13,7 @@ from ..analysis.engine import Engine
 from ..config import ConfigError, Settings, load_settings
 from ..rules import ALL_RULES
 from .documents import OpenDocument
+from .memory import IdleCollector
 from .protocol import FastApiPerfProtocol
 from .settings import EditorSettings, parse_editor_settings
 
@@ -33,6 +34,7 @@ class FastApiPerfServer(LanguageServer):
         self.pull_mode = False
         self._project_settings: dict[Path | None, Settings] = {}
         self._engines: dict[frozenset[str], Engine] = {}
+        self.collector = IdleCollector()
 
     # -- settings --------------------------------------------------------------
     def update_editor_settings(self, raw: object) -> None:

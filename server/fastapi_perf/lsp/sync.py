@@ -83,3 +83,4 @@ async def _analyse_later(ls: FastApiPerfServer, doc: OpenDocument, version: int,
     if ls.documents.get(doc.uri) is not doc or doc.version != version:
         return
     publish(ls, doc)
+    ls.collector.touch()

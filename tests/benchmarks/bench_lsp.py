@@ -1,0 +1,284 @@
+#!/usr/bin/env python3
+"""Language-server latency and memory: fastapi-perf against ruff server and parso, in one run.
+
+    python tests/benchmarks/bench_lsp.py                      # generated 500/2,000/10,000-line modules
+    python tests/benchmarks/bench_lsp.py --file BIG.py        # also a real file (litellm's proxy_server.py)
+
+For each file and server it prints: spawn -> initialize reply; didOpen ->
+first diagnostics; didChange -> publishDiagnostics of that version for
+one-character edits at different places (debounce 0), p50 and p95; the
+server's peak RSS. In the same run it times parso's own diff re-parse of
+the same edits, and prints the ratios the targets are stated in. It asserts
+nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import queue
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(HERE))
+
+import synth  # noqa: E402
+
+NOW = time.perf_counter
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def peak_rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+class Client:
+    """Just enough of an LSP client: framing, requests, notifications, a message queue."""
+
+    def __init__(self, cmd: list[str], cwd: Path, env: dict | None = None) -> None:
+        self.process = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+        self.messages: queue.Queue = queue.Queue()
+        self.next_id = 0
+        threading.Thread(target=self._reader, daemon=True).start()
+
+    def _reader(self) -> None:
+        stream = self.process.stdout
+        while True:
+            headers = {}
+            while True:
+                line = stream.readline()
+                if not line:
+                    return
+                line = line.strip()
+                if not line:
+                    break
+                name, _, value = line.decode().partition(":")
+                headers[name.lower()] = value.strip()
+            body = stream.read(int(headers["content-length"]))
+            self.messages.put((NOW(), json.loads(body)))
+
+    def send(self, message: dict) -> None:
+        body = json.dumps(message).encode()
+        self.process.stdin.write(b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+        self.process.stdin.flush()
+
+    def notify(self, method: str, params: dict) -> None:
+        self.send({"jsonrpc": "2.0", "method": method, "params": params})
+
+    def request(self, method: str, params: dict) -> int:
+        self.next_id += 1
+        self.send({"jsonrpc": "2.0", "id": self.next_id, "method": method, "params": params})
+        return self.next_id
+
+    def wait(self, predicate, timeout: float = 120.0) -> tuple[float, dict]:
+        deadline = NOW() + timeout
+        while True:
+            stamp, message = self.messages.get(timeout=max(0.01, deadline - NOW()))
+            if "method" in message and "id" in message:  # a request from the server: answer it
+                result = [None] * len(message["params"].get("items", [])) if message["method"] == "workspace/configuration" else None
+                self.send({"jsonrpc": "2.0", "id": message["id"], "result": result})
+                continue
+            if predicate(message):
+                return stamp, message
+
+    def close(self) -> None:
+        try:
+            self.request("shutdown", None)
+            self.notify("exit", None)
+            self.process.wait(timeout=10)
+        except Exception:
+            self.process.kill()
+
+
+SERVERS = {
+    "fastapi-perf": {
+        "cmd": [sys.executable, "-m", "fastapi_perf", "lsp"],
+        "init": {"debounce": 0},
+    },
+    "ruff server": {
+        "cmd": [shutil.which("ruff") or "ruff", "server"],
+        "init": {"settings": {"lint": {"select": ["ASYNC", "FAST"]}}},
+    },
+}
+
+
+def edit_sites(lines: list[str], count: int) -> list[tuple[int, int]]:
+    """Places after a digit inside indented code, spread over the file."""
+    candidates = []
+    for number, line in enumerate(lines):
+        if not line.startswith("    ") or line.lstrip().startswith("#"):
+            continue
+        match = re.search(r"(?<![\w.])\d+(?![\w.])", line)
+        if match and line.count('"') % 2 == 0:
+            candidates.append((number, match.end()))
+    if not candidates:
+        raise SystemExit("no edit sites found")
+    step = max(1, len(candidates) // count)
+    return candidates[::step][:count]
+
+
+def measure_server(name: str, text: str, folder: Path, edits: int) -> dict:
+    spec = SERVERS[name]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "server")}
+    path = folder / "bench_module.py"
+    path.write_text(text, encoding="utf-8")
+    uri = path.as_uri()
+    started = NOW()
+    client = Client(spec["cmd"], folder, env)
+    rid = client.request(
+        "initialize",
+        {
+            "processId": os.getpid(),
+            "rootUri": folder.as_uri(),
+            "capabilities": {"textDocument": {"publishDiagnostics": {"versionSupport": True}}, "general": {"positionEncodings": ["utf-16"]}},
+            "initializationOptions": spec["init"],
+        },
+    )
+    stamp, _ = client.wait(lambda m: m.get("id") == rid)
+    initialize_ms = (stamp - started) * 1000
+    client.notify("initialized", {})
+    sent = NOW()
+    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}})
+    stamp, first = client.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri)
+    open_ms = (stamp - sent) * 1000
+    findings = len(first["params"]["diagnostics"])
+    lines = text.split("\n")
+    sites = edit_sites(lines, edits // 2 + 1)
+    latencies = []
+    version = 1
+    for index in range(edits):
+        line, column = sites[(index // 2) % len(sites)]
+        version += 1
+        if index % 2 == 0:
+            change = {"range": {"start": {"line": line, "character": column}, "end": {"line": line, "character": column}}, "text": "1"}
+        else:
+            change = {"range": {"start": {"line": line, "character": column}, "end": {"line": line, "character": column + 1}}, "text": ""}
+        time.sleep(0.02)  # let the previous round's output drain, as a typist would
+        sent = NOW()
+        client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]})
+        target = version
+        stamp, _ = client.wait(
+            lambda m: m.get("method") == "textDocument/publishDiagnostics"
+            and m["params"]["uri"] == uri
+            and m["params"].get("version", target) == target
+        )
+        latencies.append((stamp - sent) * 1000)
+    rss = peak_rss_mb(client.process.pid)
+    client.close()
+    warm = latencies[4:] if len(latencies) > 8 else latencies
+    return {
+        "initialize_ms": initialize_ms,
+        "open_ms": open_ms,
+        "p50": statistics.median(warm),
+        "p95": percentile(warm, 0.95),
+        "rss": rss,
+        "findings": findings,
+        "sites": sites,
+    }
+
+
+def parso_times(text: str, sites: list[tuple[int, int]], edits: int) -> tuple[float, float, float]:
+    """parso's diff parser on the same edits: (full parse ms, p50 ms, p95 ms)."""
+    import parso
+
+    grammar = parso.load_grammar()
+    path = "/tmp/fastapi_perf_bench_parso.py"
+    start = NOW()
+    grammar.parse(text, diff_cache=True, path=path, cache=False)
+    full = (NOW() - start) * 1000
+    lines = text.split("\n")
+    times = []
+    for index in range(edits):
+        line, column = sites[(index // 2) % len(sites)]
+        if index % 2 == 0:
+            lines[line] = lines[line][:column] + "1" + lines[line][column:]
+        else:
+            lines[line] = lines[line][:column] + lines[line][column + 1 :]
+        code = "\n".join(lines)
+        start = NOW()
+        grammar.parse(code, diff_cache=True, path=path, cache=False)
+        times.append((NOW() - start) * 1000)
+    warm = times[4:] if len(times) > 8 else times
+    return full, statistics.median(warm), percentile(warm, 0.95)
+
+
+def many_open(files: list[Path]) -> float:
+    """Peak RSS of fastapi-perf with every file open and analysed."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "server")}
+    client = Client(SERVERS["fastapi-perf"]["cmd"], files[0].parent, env)
+    rid = client.request("initialize", {"processId": os.getpid(), "rootUri": files[0].parent.as_uri(), "capabilities": {}, "initializationOptions": {"debounce": 0}})
+    client.wait(lambda m: m.get("id") == rid)
+    client.notify("initialized", {})
+    for path in files:
+        uri = path.as_uri()
+        client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": path.read_text()}})
+        client.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri)
+    rss = peak_rss_mb(client.process.pid)
+    client.close()
+    return rss
+
+
+def report(title: str, text: str, edits: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "pyproject.toml").write_text("[project]\nname = 'bench'\ndependencies = ['fastapi']\n")
+        results = {}
+        for name in SERVERS:
+            if name == "ruff server" and not shutil.which("ruff"):
+                continue
+            results[name] = measure_server(name, text, folder, edits)
+    ours = results["fastapi-perf"]
+    full, parso_p50, parso_p95 = parso_times(text, ours["sites"], edits)
+    lines = text.count("\n") + 1
+    print(f"\n## {title} ({lines:,} lines, {edits} edits, debounce 0)\n")
+    print(f"{'server':<14} {'init ms':>8} {'open ms':>8} {'edit p50':>9} {'edit p95':>9} {'peak RSS MB':>12} {'findings':>9}")
+    for name, r in results.items():
+        print(f"{name:<14} {r['initialize_ms']:8.0f} {r['open_ms']:8.1f} {r['p50']:9.1f} {r['p95']:9.1f} {r['rss']:12.1f} {r['findings']:9d}")
+    print(f"{'parso diff':<14} {'':>8} {full:8.1f} {parso_p50:9.1f} {parso_p95:9.1f}   (full parse / diff re-parse of the same edits)")
+    if "ruff server" in results:
+        print(f"edit p95 fastapi-perf / ruff server: {ours['p95'] / results['ruff server']['p95']:.2f}")
+    print(f"edit p95 fastapi-perf / parso diff re-parse p95: {ours['p95'] / parso_p95:.2f}")
+    print(f"open fastapi-perf / full parso parse: {ours['open_ms'] / full:.2f}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--edits", type=int, default=40)
+    parser.add_argument("--sizes", default="500,2000,10000")
+    parser.add_argument("--file", type=Path, action="append", default=[], help="a real file to measure as well")
+    parser.add_argument("--many", type=int, default=10, help="how many 10,000-line files to open at once for the RSS figure")
+    args = parser.parse_args()
+    for size in [int(s) for s in args.sizes.split(",") if s]:
+        report(f"Generated module, {size:,} lines", synth.module(size, seed=1), args.edits)
+    for path in args.file:
+        report(f"{path.name}", path.read_text(encoding="utf-8"), args.edits)
+    if args.many:
+        with tempfile.TemporaryDirectory() as tmp:
+            files, _ = synth.project(Path(tmp), [(10000, args.many)])
+            rss = many_open(files)
+        print(f"\nPeak RSS with {args.many} files of 10,000 lines open: {rss:.1f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
