@@ -4,22 +4,29 @@
 #   ./scripts/test.sh            all tests
 #   ./scripts/test.sh -k lsp     extra arguments go to pytest
 #
-# Editor tests drive real editors; missing ones are installed from Debian's
-# packages (as root, or with sudo). The tests fail, not skip, without them.
+# 1. Debian packages listed in scripts/system-packages.txt (editors driven by
+#    the tests) are installed when their command is missing (as root, or with
+#    sudo). The tests fail, not skip, without them.
+# 2. Every scripts/setup.d/*.sh runs next (e.g. npm packages for the VS Code
+#    extension's tests); each must be idempotent and fast when nothing changed.
+# 3. A virtualenv in .venv gets this package with its test extras; pytest runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=()
-command -v nvim >/dev/null 2>&1 || apt_packages+=(neovim)
-if [ ${#apt_packages[@]} -gt 0 ]; then
+missing=()
+while read -r package command; do
+  case "$package" in ""|\#*) continue ;; esac
+  command -v "$command" >/dev/null 2>&1 || missing+=("$package")
+done < scripts/system-packages.txt
+if [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
     SUDO=""
     [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-    echo "installing ${apt_packages[*]} for the editor tests"
+    echo "installing ${missing[*]} for the editor tests"
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${apt_packages[@]}" >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
-    echo "warning: cannot install ${apt_packages[*]} (no apt-get); the editor tests will fail" >&2
+    echo "warning: cannot install ${missing[*]} (no apt-get); the editor tests will fail" >&2
   fi
 fi
 
@@ -29,4 +36,11 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[test]'
+
+for hook in scripts/setup.d/*.sh; do
+  [ -e "$hook" ] || continue
+  echo "running $hook"
+  bash "$hook"
+done
+
 exec .venv/bin/python -m pytest "$@"
