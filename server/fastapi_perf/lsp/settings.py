@@ -28,6 +28,22 @@ _KEYS = {
     "allAsyncioFiles": "all-asyncio-files",
     "exclude": "exclude",
 }
+# Every editor setting, for clients that want to describe them (the VS Code
+# extension's package.json is tested against this): key -> (JSON type, default, description).
+EDITOR_SETTINGS: dict[str, tuple[str, Any, str]] = {
+    "select": ("array", None, "Rule codes or prefixes to enable (replaces `[tool.fastapi-perf] select`)."),
+    "extendSelect": ("array", [], "Rule codes or prefixes to enable in addition."),
+    "ignore": ("array", [], "Rule codes or prefixes to disable."),
+    "severity": ("object", {}, "Severity per rule code or prefix: error, warning, info or hint."),
+    "extendBlockingCalls": ("object", {}, "Your own blocking callables per FAP1xx code, by qualified name (`*` matches anything)."),
+    "extendCpuHeavyCalls": ("array", [], "Your own CPU-heavy callables, by qualified name."),
+    "allAsyncioFiles": ("boolean", False, "Run the event-loop rules on files that do not use FastAPI."),
+    "exclude": ("array", [], "Files not to check (gitignore-style globs)."),
+    "fixAll.unsafe": ("boolean", False, "Let fix-all apply unsafe fixes too."),
+    "debounce": ("number", DEFAULT_DEBOUNCE_MS, "Milliseconds to wait after an edit before analysing."),
+    "configurationPreference": ("string", "editorFirst", "How editor settings combine with pyproject.toml: editorFirst, filesystemFirst or editorOnly."),
+}
+
 # Keys the editor extension uses for itself; accepted and ignored here.
 _CLIENT_ONLY = {"path", "interpreter", "trace", "importStrategy", "showNotifications", "enable", "args"}
 
