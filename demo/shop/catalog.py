@@ -11,11 +11,13 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from .repository import find_products, get_db
+from .database import get_db
+from .repository import find_products
 
 router = APIRouter(prefix="/products")
 IMAGES = Path("/srv/images")
 PRICING_URL = "https://pricing.example.com"
+pricing = httpx.AsyncClient()  # one client for the application
 
 
 class Product(BaseModel):
@@ -54,7 +56,7 @@ async def quote(sku: str, quantity: int = 1):
 
 @router.get("/")
 async def list_products(q: str = "", db=Depends(get_db)):  # error: FAP201
-    return find_products(db, q)
+    return find_products(db, q)  # error: FAP101
 
 
 # Look-alikes: these are fine and stay quiet.
@@ -62,8 +64,7 @@ async def list_products(q: str = "", db=Depends(get_db)):  # error: FAP201
 
 @router.get("/{sku}/async-price")
 async def async_price(sku: str):
-    async with httpx.AsyncClient() as client:
-        response = await client.get(f"{PRICING_URL}/{sku}")
+    response = await pricing.get(f"{PRICING_URL}/{sku}")
     return response.json()
 
 

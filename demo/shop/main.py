@@ -5,12 +5,14 @@ from functools import lru_cache
 
 from fastapi import FastAPI
 
+from .accounts import router as accounts_router
 from .catalog import router as catalog_router
 from .orders import router as orders_router
 
 app = FastAPI(title="Demo shop")
 app.include_router(catalog_router)
 app.include_router(orders_router)
+app.include_router(accounts_router)
 
 
 @lru_cache(maxsize=16)  # error: FAP601

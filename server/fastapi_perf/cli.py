@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--statistics", action="store_true", help="count findings per rule")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
     check.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
+    check.add_argument("--no-follow-imports", action="store_true", help="analyse each file on its own, without following calls and types into other files")
     check.add_argument("--config", type=Path, metavar="PYPROJECT", help="read settings from this pyproject.toml")
     check.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary or progress")
 
@@ -120,7 +121,7 @@ def run_check(args: argparse.Namespace) -> int:
                 continue
             original = outcome.path.read_text(encoding="utf-8")
             analyse = lambda text, path=outcome.path: ignores.filter(  # noqa: E731
-                analyse_source(path, text, runner.engine, settings)
+                analyse_source(path, text, runner.engine, settings, runner.index)
             )
             new_text, applied, remaining = fix_text(original, analyse, unsafe)
             if new_text == original:
@@ -191,6 +192,8 @@ def apply_cli_overrides(settings: Settings, args: argparse.Namespace) -> Setting
         overrides["ignore"] = settings.ignore + tuple(validate_selector(s, "--ignore") for s in args.ignore)
     if args.unsafe_fixes:
         overrides["unsafe_fixes"] = True
+    if args.no_follow_imports:
+        overrides["follow_imports"] = False
     return settings.with_overrides(**overrides) if overrides else settings
 
 

@@ -13,10 +13,15 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from typing import TYPE_CHECKING
+
 from . import catalog
 from .facts import CallSite, FunctionInfo
 from .options import AnalysisOptions
-from .resolve import Resolver
+from .resolve import Instance, Resolver, canonical_method
+
+if TYPE_CHECKING:
+    from .workspace import FunctionExport, RemoteStep
 
 MAX_DEPTH = 6
 
@@ -36,7 +41,7 @@ class BlockingReason:
     what: str
     target: str
     """The blocking callable, as the user would write it: ``requests.get``."""
-    chain: tuple[Step, ...] = ()
+    chain: tuple[Step | RemoteStep, ...] = ()
     """Hops through sync helpers, outermost first; empty for a direct call."""
 
 
@@ -52,18 +57,34 @@ class BlockingAnalysis:
 
     def direct(self, call: CallSite) -> BlockingReason | None:
         node = call.node
-        qualname = self.resolver.callee(node, call.function)
+        value = self.resolver.value_of(node.func, call.function)
+        if type(value) is Instance:  # calling an object: a model pipeline, say
+            qualname = f"{value.type}.__call__"
+        elif value is not None:
+            qualname = value.qualname
+        else:
+            qualname = None
         if qualname is not None:
-            entry = catalog.BLOCKING.get(qualname)
+            entry = catalog.BLOCKING.get(qualname) or catalog.BLOCKING.get(canonical_method(qualname))
             if entry is not None:
                 flags = catalog.NON_BLOCKING_FLAGS.get(qualname)
                 if flags and _mentions(node, flags):
                     return None
                 return BlockingReason(entry.code, entry.what, _display(qualname))
+            owner, _, method = qualname.rpartition(".")
+            owner = catalog.SAME_METHODS_AS.get(owner, owner)
+            instance = catalog.BLOCKING_INSTANCES.get(owner)
+            if instance is not None and not method.startswith("_") and method not in instance[1]:
+                return BlockingReason(instance[0].code, instance[0].what, _display(qualname))
+            for package, methods in catalog.CPU_HEAVY_METHODS_BY_PACKAGE.items():
+                if owner.startswith(package) and method in methods:
+                    return BlockingReason("FAP105", "CPU-heavy work", _display(qualname))
             if self.options.extend_blocking_calls:
                 code = self.options.extra_blocking_code(qualname)
                 if code is not None:
                     return BlockingReason(code, "a call configured as blocking", qualname)
+            if self.options.extend_cpu_heavy_calls and self.options.is_extra_cpu_heavy(qualname):
+                return BlockingReason("FAP105", "work configured as CPU-heavy", qualname)
         elif type(node.func) is ast.Attribute:
             entry = catalog.DISTINCTIVE_METHODS.get(node.func.attr)
             if entry is not None:
@@ -88,6 +109,14 @@ class BlockingAnalysis:
                     for reason in self.function_reasons(helper).values():
                         chain = ((step,) if step else ()) + reason.chain
                         found.append(BlockingReason(reason.code, reason.what, reason.target, chain))
+                else:
+                    remote = self.remote_helper(call)
+                    if remote is not None:
+                        label = _remote_label(call, remote)
+                        step = Step(call.function, call.node, label) if call.function else None
+                        for reason in remote.blocking.values():
+                            chain = ((step,) if step else ()) + reason.chain
+                            found.append(BlockingReason(reason.code, reason.what, reason.target, chain))
         self._call_memo[key] = found
         return found
 
@@ -100,6 +129,20 @@ class BlockingAnalysis:
         if fn is None or fn.is_async or fn.is_generator:
             return None
         return fn
+
+    def remote_helper(self, call: CallSite) -> FunctionExport | None:
+        """The sync function of another workspace file that ``call`` runs, if any."""
+        if self.resolver.index is None:
+            return None
+        qualname = self.resolver.callee(call.node, call.function)
+        if qualname is None or qualname.startswith(self.resolver.module.qualify("")):
+            return None
+        from .workspace import FunctionExport
+
+        found = self.resolver.index.lookup(qualname)
+        if not isinstance(found, FunctionExport) or found.is_async or found.is_generator or not found.blocking:
+            return None
+        return found
 
     def function_reasons(self, fn: FunctionInfo, depth: int = 0) -> dict[str, BlockingReason]:
         """Codes a sync function blocks with, each with the shortest chain found."""
@@ -123,16 +166,35 @@ class BlockingAnalysis:
                         )
                     continue
                 helper = self.helper(call)
-                if helper is None:
+                if helper is not None:
+                    for code, reason in self.function_reasons(helper, depth + 1).items():
+                        if code not in found:
+                            step = Step(fn, call.node, helper.qualname)
+                            found[code] = BlockingReason(code, reason.what, reason.target, (step,) + reason.chain)
                     continue
-                for code, reason in self.function_reasons(helper, depth + 1).items():
-                    if code not in found:
-                        step = Step(fn, call.node, helper.qualname)
-                        found[code] = BlockingReason(code, reason.what, reason.target, (step,) + reason.chain)
+                remote = self.remote_helper(call)
+                if remote is not None:
+                    for code, reason in remote.blocking.items():
+                        if code not in found:
+                            step = Step(fn, call.node, _remote_label(call, remote))
+                            found[code] = BlockingReason(code, reason.what, reason.target, (step,) + reason.chain)
         finally:
             self._in_progress.discard(key)
         self._function_memo[key] = found
         return found
+
+
+def _remote_label(call: CallSite, remote: FunctionExport) -> str:
+    """How to name a function of another file in a chain: as the call spells it (``crud.get_user``)."""
+    func = call.node.func
+    parts = []
+    while type(func) is ast.Attribute:
+        parts.append(func.attr)
+        func = func.value
+    if type(func) is ast.Name:
+        parts.append(func.id)
+        return ".".join(reversed(parts))
+    return remote.qualname.rpartition(".")[2]
 
 
 def _mentions(call: ast.Call, names: frozenset[str]) -> bool:
@@ -145,8 +207,11 @@ def _mentions(call: ast.Call, names: frozenset[str]) -> bool:
 
 
 def _display(qualname: str) -> str:
-    """The blocking callable as users spell it: ``open``, ``Path.read_text``."""
+    """The blocking callable as users spell it: ``open``, ``Path.read_text``, ``Session.query``."""
     for prefix in ("builtins.", "pathlib."):
         if qualname.startswith(prefix):
             return qualname[len(prefix):]
+    parts = qualname.split(".")
+    if len(parts) >= 3 and parts[-2][:1].isupper():
+        return f"{parts[-2]}.{parts[-1]}"
     return qualname

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .blocking import BlockingAnalysis, BlockingReason, Step
 from .chunks import Chunk
@@ -22,6 +23,9 @@ from .options import AnalysisOptions
 from .resolve import Resolver
 from .symbols import ModuleSymbols
 
+if TYPE_CHECKING:
+    from .workspace import RemoteStep, WorkspaceIndex
+
 
 @dataclass(eq=False)
 class ModuleContext:
@@ -29,6 +33,7 @@ class ModuleContext:
     symbols: ModuleSymbols
     options: AnalysisOptions
     path: str | None = None
+    index: WorkspaceIndex | None = None
     resolver: Resolver = field(init=False)
     blocking: BlockingAnalysis = field(init=False)
     cost: CostModel = field(init=False)
@@ -36,7 +41,7 @@ class ModuleContext:
     _dependencies: dict[int, bool] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.resolver = Resolver(self.symbols)
+        self.resolver = Resolver(self.symbols, self.index)
         self.blocking = BlockingAnalysis(self.resolver, self.options)
         self.cost = CostModel(self.resolver, self.blocking)
 
@@ -120,10 +125,13 @@ class RuleContext:
         """Related locations for the hops after the first (which is the finding itself)."""
         related = []
         for step in reason.chain[1:]:
-            related.append(self.step_location(step, f"`{_short(step.function.qualname)}` calls `{step.label}` here"))
+            caller = _short(step.function.qualname) if isinstance(step, Step) else step.function
+            related.append(self.step_location(step, f"`{caller}` calls `{step.label}` here"))
         return tuple(related)
 
-    def step_location(self, step: Step, message: str) -> Related:
+    def step_location(self, step: Step | RemoteStep, message: str) -> Related:
+        if not isinstance(step, Step):
+            return Related(message, step.range, path=step.path)
         chunk = self.module.chunk_of(step.function) or self.chunk
         anchor = None if chunk is self.chunk else step.function.qualname.partition(".")[0]
         return Related(message, chunk.node_range(step.call), anchor=anchor)

@@ -64,11 +64,19 @@ def extract(statements: list[ast.stmt]) -> ChunkFacts:
             if frame[0] is not None:
                 frame[0].awaits = True
         elif kind is ast.Yield or kind is ast.YieldFrom:
-            if frame[0] is not None and not frame[3]:
-                frame[0].is_generator = True
+            fn = frame[0]
+            if fn is not None and not frame[3]:
+                if not fn.is_generator:
+                    fn.is_generator = True
+                    fn.results = []  # a generator's result is what it yields
+                if kind is ast.Yield and node.value is not None:
+                    _add_result(fn, node.value)
         elif kind is ast.Return:
-            if node.value is not None and frame[0] is not None:
-                frame[0].returns_value = True
+            fn = frame[0]
+            if node.value is not None and fn is not None:
+                fn.returns_value = True
+                if not fn.is_generator:
+                    _add_result(fn, node.value)
         elif kind is ast.Import or kind is ast.ImportFrom:
             _record_import(facts, node, frame)
             continue
@@ -84,6 +92,9 @@ def extract(statements: list[ast.stmt]) -> ChunkFacts:
         elif kind is ast.Global or kind is ast.Nonlocal:
             if frame[0] is not None:
                 frame[0].global_names = frame[0].global_names | set(node.names)
+            continue
+        elif kind is ast.keyword:
+            push((node.value, parent, frame))  # a keyword argument's parent is the call
             continue
         elif kind is ast.ExceptHandler:
             if node.name:
@@ -137,6 +148,13 @@ def extract(statements: list[ast.stmt]) -> ChunkFacts:
     return facts
 
 
+def _add_result(fn: FunctionInfo, value: ast.expr) -> None:
+    if len(fn.results) < 4:
+        if not fn.results:
+            fn.results = []
+        fn.results.append(value)
+
+
 def _push_all(push: Any, nodes: list[ast.AST], parent: ast.AST, frame: Frame) -> None:
     for child in reversed(nodes):
         push((child, parent, frame))
@@ -183,6 +201,7 @@ def _enter_function(facts: ChunkFacts, node: ast.FunctionDef | ast.AsyncFunction
         is_async=type(node) is ast.AsyncFunctionDef,
         parent=outer,
         class_name=class_name,
+        owner=cls,
     )
     args = node.args
     positional = args.posonlyargs + args.args
@@ -278,6 +297,10 @@ def _bind_target(
             _bind_target(facts, element, None, frame)
     elif kind is ast.Starred:
         _bind_target(facts, target.value, None, frame)
+    elif kind is ast.Attribute and type(target.value) is ast.Name:
+        fn = frame[0]
+        if fn is not None and fn.owner is not None and fn.params and target.value.id == next(iter(fn.params)):
+            fn.owner.instance_attrs.setdefault(target.attr, []).append((value, fn))
 
 
 def _bind_name(

@@ -67,6 +67,10 @@ class FunctionInfo:
     referenced: set[str] = field(default_factory=set)
     """Names this function's body mentions (loads), for cheapness and reference checks."""
     global_names: set[str] | frozenset[str] = frozenset()
+    results: list[ast.expr] = field(default_factory=lambda: _NO_NESTED)
+    """Values this function returns, or yields when it is a generator (for its result type)."""
+    owner: ClassInfo | None = None
+    """The class whose body defines this method."""
 
     @property
     def decorators(self) -> list[ast.expr]:
@@ -86,6 +90,8 @@ class ClassInfo:
     qualname: str
     methods: dict[str, FunctionInfo] = field(default_factory=dict)
     assigned: dict[str, ast.expr | None] = field(default_factory=dict)
+    instance_attrs: dict[str, list[tuple[ast.expr | None, FunctionInfo]]] = field(default_factory=dict)
+    """``self.x = value`` in its methods: the values and the method that assigns each."""
 
 
 BindingKind = Literal["import", "var", "function", "class"]

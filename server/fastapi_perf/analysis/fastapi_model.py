@@ -19,7 +19,6 @@ from .symbols import ModuleSymbols
 ROUTER_TYPES = frozenset({"fastapi.FastAPI", "fastapi.APIRouter"})
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "options", "head", "trace")
 ROUTE_DECORATORS = frozenset((*HTTP_METHODS, "api_route", "websocket"))
-DEPENDS = frozenset({"fastapi.Depends", "fastapi.Security"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,17 +74,7 @@ def _methods(attr: str, call: ast.Call) -> tuple[str, ...]:
 
 def depends_target(expr: ast.expr | None, fn: FunctionInfo | None, resolver: Resolver) -> ast.expr | None | bool:
     """For ``Depends(x)``/``Security(x)`` return ``x``; ``True`` for a bare ``Depends()``; else None."""
-    if type(expr) is not ast.Call:
-        return None
-    callee = resolver.value_of(expr.func, fn)
-    if not (type(callee) is Ref and callee.qualname in DEPENDS):
-        return None
-    if expr.args:
-        return expr.args[0]
-    for keyword in expr.keywords:
-        if keyword.arg == "dependency":
-            return keyword.value
-    return True
+    return resolver.depends_target(expr, fn)
 
 
 def has_dependency_params(fn: FunctionInfo, resolver: Resolver) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .assemble import assemble
 from .chunks import parse_module
@@ -11,6 +12,9 @@ from .engine import Engine, RuleError
 from .findings import Finding
 from .options import AnalysisOptions
 from .symbols import ModuleSymbols
+
+if TYPE_CHECKING:
+    from .workspace import WorkspaceIndex
 
 
 @dataclass(slots=True)
@@ -26,12 +30,13 @@ def analyse_text(
     module_name: str = "__main__",
     is_package: bool = False,
     path: str | None = None,
+    index: WorkspaceIndex | None = None,
 ) -> FileResult:
     if text.startswith("\ufeff"):
         text = text[1:]
     chunks = parse_module(text)
     symbols = ModuleSymbols.merge([c.facts for c in chunks], module_name, is_package)
-    module = ModuleContext(chunks, symbols, options, path)
+    module = ModuleContext(chunks, symbols, options, path, index=index)
     errors: list[RuleError] = []
     per_chunk = [engine.check_chunk(module, chunk, errors.append) for chunk in chunks]
     findings = assemble(chunks, per_chunk, symbols, newline=detect_newline(text))

@@ -78,11 +78,19 @@ class Fix:
     imports: tuple[ImportRequest, ...] = ()
     module_lines: tuple[str, ...] = ()
     """Statements to add once at module level, after the imports (a shared client)."""
+    isolation: Range | None = None
+    """A range no other fix may touch in the same round: a fix that changes a
+    whole function (``async def`` to ``def``) must not be combined with one
+    that edits its body on the same pass."""
 
     def shifted(self, lines: int) -> Fix:
         if not lines:
             return self
-        return replace(self, edits=tuple(e.shifted(lines) for e in self.edits))
+        return replace(
+            self,
+            edits=tuple(e.shifted(lines) for e in self.edits),
+            isolation=self.isolation.shifted(lines) if self.isolation else None,
+        )
 
 
 @dataclass(slots=True)

@@ -8,7 +8,6 @@ matches after a touch. A damaged or foreign cache is ignored, never fatal.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import tempfile
@@ -26,10 +25,11 @@ class Entry:
     size: int
     digest: bytes
     outcome: object
+    deps: tuple[tuple[str, bytes], ...] = ()
+    """Other files whose summaries the findings used, with their content hashes."""
 
 
-def content_digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
+from ..analysis.modules import content_digest  # noqa: E402, F401  (one hash for the cache and the index)
 
 
 class ResultCache:

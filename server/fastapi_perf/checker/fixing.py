@@ -25,6 +25,7 @@ def allowed(fix: Fix | None, unsafe: bool) -> bool:
 def choose(findings: Iterable[Finding], unsafe: bool) -> tuple[list[Edit], list[Finding]]:
     """Non-conflicting edits from the applicable fixes, and the findings they fix."""
     chosen: list[Edit] = []
+    claims: list[Edit] = []
     fixed: list[Finding] = []
     taken: set[tuple] = set()
     for finding in sorted(findings, key=lambda f: f.range.start):
@@ -32,9 +33,11 @@ def choose(findings: Iterable[Finding], unsafe: bool) -> tuple[list[Edit], list[
         if not allowed(fix, unsafe):
             continue
         new = [e for e in fix.edits if _key(e) not in taken]
-        if any(_overlaps(edit, other) for edit in new for other in chosen):
+        claim = new + ([Edit(fix.isolation, "")] if fix.isolation is not None else [])
+        if any(_overlaps(edit, other) for edit in claim for other in claims):
             continue
         chosen.extend(new)
+        claims.extend(claim)
         taken.update(_key(e) for e in new)
         fixed.append(finding)
     return chosen, fixed
@@ -92,17 +95,54 @@ def _offset(text: str, starts: list[int], position: Position) -> int:
     return min(starts[position.line] + position.column, len(text))
 
 
+def compiles(text: str) -> bool:
+    """True if Python accepts the text (``compile`` also catches ``await`` outside ``async def``)."""
+    try:
+        compile(text, "<fix>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
 def fix_text(
     text: str, analyse: Callable[[str], list[Finding]], unsafe: bool
 ) -> tuple[str, int, list[Finding]]:
-    """Fix ``text`` until nothing applicable is left: (new text, fixes applied, remaining findings)."""
+    """Fix ``text`` until nothing applicable is left: (new text, fixes applied, remaining findings).
+
+    A round whose result no longer compiles (when the input did) is undone
+    and its fixes are tried one at a time, dropping any that breaks the code:
+    a fix must never leave a file that Python rejects.
+    """
     applied = 0
+    valid = compiles(text)
     findings = analyse(text)
+    rejected: set[tuple] = set()
     for _ in range(MAX_ROUNDS):
-        edits, fixed = choose(findings, unsafe)
+        candidates = [f for f in findings if _identity(f) not in rejected]
+        edits, fixed = choose(candidates, unsafe)
         if not edits:
             break
-        text = apply_edits(text, edits)
+        new_text = apply_edits(text, edits)
+        if valid and not compiles(new_text):
+            new_text, good = _one_by_one(text, fixed, rejected)
+            if not good:
+                break
+            fixed = good
+        text = new_text
         applied += len(fixed)
         findings = analyse(text)
     return text, applied, findings
+
+
+def _identity(finding: Finding) -> tuple:
+    return (finding.code, finding.range, finding.message)
+
+
+def _one_by_one(text: str, fixes: list[Finding], rejected: set[tuple]) -> tuple[str, list[Finding]]:
+    good = []
+    for finding in fixes:
+        candidate = apply_edits(text, list(finding.fix.edits))
+        if compiles(candidate):
+            return candidate, [finding]  # positions of the others moved: re-analyse first
+        rejected.add(_identity(finding))
+    return text, good

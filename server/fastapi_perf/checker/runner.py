@@ -1,8 +1,10 @@
 """Analyse many files: in parallel across cores, through the result cache.
 
-Work is split by file; each worker process builds its engine once. Small
-runs stay in one process, where starting workers would cost more than it
-saves.
+Work is split by file; each worker process builds its engine and its own
+workspace index once, and summarises the other files it needs on demand. A
+cached result is reused while its file and every file its findings used
+(recorded by the index) are unchanged. Small runs stay in one process,
+where starting workers would cost more than it saves.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..analysis.findings import Finding, finding_from_tuple, finding_to_tuple
+from ..analysis.modules import content_digest, module_name_for
 from ..config import Settings
-from .cache import Entry, ResultCache, content_digest
+from .cache import Entry, ResultCache
 
 if TYPE_CHECKING:
     from ..analysis.engine import Engine
+    from ..analysis.workspace import WorkspaceIndex
 
 PARALLEL_MIN_BYTES = 400_000
 
@@ -32,6 +36,7 @@ class FileOutcome:
     """Why the file was not analysed (not UTF-8, binary, too large, unreadable)."""
     rule_errors: list[str] = field(default_factory=list)
     lines: int = 0
+    deps: tuple[tuple[str, bytes], ...] = ()
 
 
 def build_engine(settings: Settings) -> Engine:
@@ -42,28 +47,21 @@ def build_engine(settings: Settings) -> Engine:
     return Engine([rule() for rule in ALL_RULES if rule.code in settings.enabled_codes])
 
 
+def build_index(files: dict[str, Path] | None, settings: Settings) -> WorkspaceIndex | None:
+    if not files or not settings.follow_imports:
+        return None
+    from ..analysis.workspace import WorkspaceIndex
+
+    return WorkspaceIndex(files, settings.options)
+
+
 def _pack(outcome: FileOutcome) -> tuple:
     return (outcome.problem, outcome.lines, tuple(finding_to_tuple(f) for f in outcome.findings))
 
 
-def _unpack(path: Path, packed: tuple) -> FileOutcome:
-    problem, lines, findings = packed
-    return FileOutcome(path, [finding_from_tuple(t) for t in findings], problem, [], lines)
-
-
-def module_name_for(path: Path, root: Path | None) -> tuple[str, bool]:
-    """Dotted module name of a file relative to the project root, and whether it is a package."""
-    try:
-        relative = path.relative_to(root) if root else Path(path.name)
-    except ValueError:
-        relative = Path(path.name)
-    parts = list(relative.with_suffix("").parts)
-    if parts and parts[0] == "src" and len(parts) > 1:
-        parts = parts[1:]
-    is_package = bool(parts) and parts[-1] == "__init__"
-    if is_package:
-        parts = parts[:-1]
-    return ".".join(parts) or "__main__", is_package
+def _unpack(path: Path, entry: Entry) -> FileOutcome:
+    problem, lines, findings = entry.outcome
+    return FileOutcome(path, [finding_from_tuple(t) for t in findings], problem, [], lines, entry.deps)
 
 
 def decode_source(data: bytes, max_size: int) -> tuple[str | None, str | None]:
@@ -78,39 +76,51 @@ def decode_source(data: bytes, max_size: int) -> tuple[str | None, str | None]:
         return None, f"skipped: not valid UTF-8 (byte {error.start}); fastapi-perf reads UTF-8 source only"
 
 
-def analyse_source(path: Path, text: str, engine: Engine, settings: Settings) -> FileOutcome:
+def analyse_source(path: Path, text: str, engine: Engine, settings: Settings, index: WorkspaceIndex | None = None) -> FileOutcome:
     from ..analysis.file_analysis import analyse_text
 
     module, package = module_name_for(path, settings.root)
-    result = analyse_text(text, engine, settings.options, module, package, str(path))
+    if index is None:
+        result = analyse_text(text, engine, settings.options, module, package, str(path))
+        deps: tuple[tuple[str, bytes], ...] = ()
+    else:
+        with index.recording() as consulted:
+            result = analyse_text(text, engine, settings.options, module, package, str(path), index=index)
+        consulted.discard(module)
+        deps = tuple(
+            sorted((str(index.files[m]), index.digests[m]) for m in consulted if m in index.digests and m in index.files)
+        )
     errors = [f"rule {e.code} failed on line {e.line + 1}: {type(e.error).__name__}: {e.error}" for e in result.rule_errors]
-    return FileOutcome(path, result.findings, None, errors, text.count("\n") + 1)
+    return FileOutcome(path, result.findings, None, errors, text.count("\n") + 1, deps)
 
 
-_WORKER: tuple[Engine, Settings] | None = None
+_WORKER: tuple[Engine, Settings, WorkspaceIndex | None] | None = None
 
 
-def _init_worker(settings: Settings) -> None:
+def _init_worker(settings: Settings, files: dict[str, Path] | None) -> None:
     global _WORKER
-    _WORKER = (build_engine(settings), settings)
+    _WORKER = (build_engine(settings), settings, build_index(files, settings))
 
 
 def _analyse_in_worker(job: tuple[Path, bytes]) -> FileOutcome:
     assert _WORKER is not None
-    engine, settings = _WORKER
+    engine, settings, index = _WORKER
     path, data = job
     text, problem = decode_source(data, settings.max_file_size)
     if text is None:
         return FileOutcome(path, problem=problem)
-    return analyse_source(path, text, engine, settings)
+    return analyse_source(path, text, engine, settings, index)
 
 
 class Runner:
     def __init__(self, settings: Settings, use_cache: bool = True, jobs: int | None = None) -> None:
         self.settings = settings
         self._engine: Engine | None = None
+        self._index: WorkspaceIndex | None = None
+        self.files: dict[str, Path] | None = None
         self.cache = ResultCache(settings.root or Path.cwd(), settings.fingerprint()) if use_cache else None
         self.jobs = jobs or os.cpu_count() or 1
+        self._digests: dict[str, bytes | None] = {}
 
     @property
     def engine(self) -> Engine:
@@ -118,7 +128,18 @@ class Runner:
             self._engine = build_engine(self.settings)
         return self._engine
 
+    @property
+    def index(self) -> WorkspaceIndex | None:
+        if self._index is None:
+            self._index = build_index(self.files, self.settings)
+        return self._index
+
     def run(self, paths: Sequence[Path], progress: Callable[[int, int], None] | None = None) -> list[FileOutcome]:
+        if self.settings.follow_imports:
+            self.files = {}
+            for path in paths:
+                module, _ = module_name_for(path, self.settings.root)
+                self.files.setdefault(module, path)
         outcomes: dict[Path, FileOutcome] = {}
         todo: list[tuple[Path, bytes, str, object, bytes]] = []
         for path in paths:
@@ -130,8 +151,8 @@ class Runner:
                 continue
             if self.cache is not None:
                 entry = self.cache.lookup(key, stat)
-                if entry is not None:
-                    outcomes[path] = _unpack(path, entry.outcome)
+                if entry is not None and self._deps_unchanged(entry):
+                    outcomes[path] = _unpack(path, entry)
                     continue
             try:
                 data = path.read_bytes()
@@ -141,9 +162,9 @@ class Runner:
             digest = content_digest(data)
             if self.cache is not None:
                 entry = self.cache.by_digest(key, digest)
-                if entry is not None:
-                    outcomes[path] = _unpack(path, entry.outcome)
-                    self.cache.store(key, Entry(stat.st_mtime_ns, stat.st_size, digest, entry.outcome))
+                if entry is not None and self._deps_unchanged(entry):
+                    outcomes[path] = _unpack(path, entry)
+                    self.cache.store(key, Entry(stat.st_mtime_ns, stat.st_size, digest, entry.outcome, entry.deps))
                     continue
             todo.append((path, data, key, stat, digest))
         pending = {path: (key, stat, digest) for path, _data, key, stat, digest in todo}
@@ -152,10 +173,27 @@ class Runner:
             outcomes[outcome.path] = outcome
             key, stat, digest = pending[outcome.path]
             if self.cache is not None and not outcome.rule_errors:
-                self.cache.store(key, Entry(stat.st_mtime_ns, stat.st_size, digest, _pack(outcome)))
+                self.cache.store(key, Entry(stat.st_mtime_ns, stat.st_size, digest, _pack(outcome), outcome.deps))
         if self.cache is not None:
             self.cache.save()
         return [outcomes[p] for p in paths if p in outcomes]
+
+    def _deps_unchanged(self, entry: Entry) -> bool:
+        return all(self._digest_of(path) == digest for path, digest in entry.deps)
+
+    def _digest_of(self, path: str) -> bytes | None:
+        """A file's content hash, from the cache when its size and time are unchanged."""
+        if path in self._digests:
+            return self._digests[path]
+        digest = None
+        try:
+            stat = os.stat(path)
+            cached = self.cache.lookup(path, stat) if self.cache is not None else None
+            digest = cached.digest if cached is not None else content_digest(Path(path).read_bytes())
+        except OSError:
+            digest = None
+        self._digests[path] = digest
+        return digest
 
     def _analyse(self, jobs, done, total, progress):
         size = sum(len(data) for _, data in jobs)
@@ -164,7 +202,9 @@ class Runner:
             from concurrent.futures import ProcessPoolExecutor
 
             context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-            with ProcessPoolExecutor(min(self.jobs, len(jobs)), mp_context=context, initializer=_init_worker, initargs=(self.settings,)) as pool:
+            with ProcessPoolExecutor(
+                min(self.jobs, len(jobs)), mp_context=context, initializer=_init_worker, initargs=(self.settings, self.files)
+            ) as pool:
                 chunk = max(1, min(16, len(jobs) // (self.jobs * 4) or 1))
                 # Largest files first, so one big file does not finish alone at the end.
                 ordered = sorted(jobs, key=lambda job: -len(job[1]))
@@ -177,7 +217,7 @@ class Runner:
         if not jobs:
             return
         global _WORKER
-        _WORKER = (self.engine, self.settings)
+        _WORKER = (self.engine, self.settings, self.index)
         for job in jobs:
             outcome = _analyse_in_worker(job)
             done += 1

@@ -15,7 +15,7 @@ from lsprotocol import types
 
 from ..analysis.document import Document
 from ..analysis.incremental import IncrementalAnalysis
-from ..checker.runner import module_name_for
+from ..analysis.modules import module_name_for
 from .documents import OpenDocument, path_of
 from .server import FastApiPerfServer
 

@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 from .async_def.fap201_async_endpoint_without_await import AsyncEndpointWithoutAwait
+from .async_def.fap202_sync_endpoint_calls_async import SyncEndpointCallsAsync
 from .base import Category, FixAvailability, Rule
+from .blocking.fap101_blocking_orm_call import BlockingOrmCall
 from .blocking.fap102_blocking_http_call import BlockingHttpCall
 from .blocking.fap103_blocking_sleep import BlockingSleep
 from .blocking.fap104_blocking_file_io import BlockingFileIo
+from .blocking.fap105_cpu_bound_in_async import CpuBoundInAsync
 from .blocking.fap106_blocking_subprocess import BlockingSubprocess
+from .blocking.fap107_blocking_client_call import BlockingClientCall
 from .blocking.fap108_event_loop_run_in_async import EventLoopRunInAsync
 from .caching.fap601_lru_cache_on_async import LruCacheOnAsync
+from .caching.fap604_client_per_request import ClientPerRequest
 
 ALL_RULES: tuple[type[Rule], ...] = (
+    BlockingOrmCall,
     BlockingHttpCall,
     BlockingSleep,
     BlockingFileIo,
+    CpuBoundInAsync,
     BlockingSubprocess,
+    BlockingClientCall,
     EventLoopRunInAsync,
     AsyncEndpointWithoutAwait,
+    SyncEndpointCallsAsync,
     LruCacheOnAsync,
+    ClientPerRequest,
 )
 
 BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}

@@ -118,4 +118,4 @@ def _to_def(fn: FunctionInfo, ctx: RuleContext) -> Fix | None:
     if match is None:
         return None
     edit = Edit(Range(start, Position(start.line, match.end())), "")
-    return Fix("Convert to `def`", Applicability.UNSAFE, (edit,))
+    return Fix("Convert to `def`", Applicability.UNSAFE, (edit,), isolation=ctx.range(fn.node))

@@ -1,0 +1,300 @@
+"""The workspace index: what other files of the project export, in summary.
+
+Rules follow calls into other files (``crud.get_user(db, 1)`` ends in
+``db.query(...)``) and types across them (``Depends(get_db)`` where
+``get_db`` in ``deps.py`` yields a ``Session`` made by a ``sessionmaker``
+in ``database.py``). For that they need, per module: the type of each
+module-level value, what each function returns and whether it blocks (with
+the chain of calls that does), and the methods of each class. A
+``ModuleSummary`` holds exactly that, without syntax trees, so a whole
+workspace fits in memory.
+
+Summaries are computed lazily, on first lookup, and record which other
+modules they consulted; invalidating a module drops it and everything that
+depended on it. Import cycles are cut: a lookup into a module whose summary
+is being computed answers "unknown".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .chunks import Chunk, parse_module
+from .findings import Range
+from .modules import content_digest
+from .options import AnalysisOptions
+from .resolve import Instance, Ref, Value
+from .symbols import ModuleSymbols
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    """A module-level ``Annotated[...]`` alias: used as an annotation, it means ``type``."""
+
+    type: str
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteStep:
+    """A hop of a call chain in another file."""
+
+    function: str
+    label: str
+    path: str
+    range: Range
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteReason:
+    code: str
+    what: str
+    target: str
+    chain: tuple[RemoteStep, ...]
+
+
+@dataclass(slots=True)
+class FunctionExport:
+    qualname: str
+    is_async: bool
+    is_generator: bool
+    returns: Value
+    blocking: dict[str, RemoteReason]
+    path: str
+    range: Range
+
+
+@dataclass(slots=True)
+class ClassExport:
+    qualname: str
+    methods: dict[str, FunctionExport]
+    attributes: dict[str, Value]
+
+
+@dataclass(slots=True)
+class ModuleSummary:
+    module: str
+    path: str
+    values: dict[str, Value | Alias] = field(default_factory=dict)
+    functions: dict[str, FunctionExport] = field(default_factory=dict)
+    classes: dict[str, ClassExport] = field(default_factory=dict)
+    imports: dict[str, str] = field(default_factory=dict)
+    """Names bound by imports, to their (absolute) targets: re-exports are followed."""
+    uses_fastapi: bool = False
+    depends_on: set[str] = field(default_factory=set)
+
+
+Export = FunctionExport | ClassExport | Alias | Value
+
+
+class WorkspaceIndex:
+    def __init__(
+        self,
+        files: dict[str, Path],
+        options: AnalysisOptions,
+        read: Callable[[Path], str | None] | None = None,
+    ) -> None:
+        """``files`` maps dotted module names (relative to the project root) to paths."""
+        self.options = options
+        self.files: dict[str, Path] = {}
+        self._suffixes: dict[str, list[str]] = {}
+        self._read = read or _read_text
+        self._summaries: dict[str, ModuleSummary] = {}
+        self._in_progress: set[str] = set()
+        self._recorders: list[set[str]] = []
+        self._live: dict[str, tuple[list[Chunk], ModuleSymbols]] = {}
+        self.digests: dict[str, bytes] = {}
+        """Content hashes of the files summarised from disk (result caches key on them)."""
+        for module, path in files.items():
+            self.add_file(module, path)
+
+    # -- the file map ------------------------------------------------------------
+    def add_file(self, module: str, path: Path) -> None:
+        self.files[module] = path
+        parts = module.split(".")
+        for index in range(len(parts)):
+            suffix = ".".join(parts[index:])
+            self._suffixes.setdefault(suffix, []).append(module)
+
+    def remove_file(self, module: str) -> None:
+        if self.files.pop(module, None) is None:
+            return
+        for modules in self._suffixes.values():
+            if module in modules:
+                modules.remove(module)
+        self.invalidate(module)
+
+    def module_of(self, qualname: str) -> tuple[str, str] | None:
+        """Split a qualified name into (indexed module, rest), preferring the longest module."""
+        parts = qualname.split(".")
+        for cut in range(len(parts), 0, -1):
+            candidates = self._suffixes.get(".".join(parts[:cut]))
+            if candidates:
+                return _best(candidates), ".".join(parts[cut:])
+        return None
+
+    # -- live documents ------------------------------------------------------------
+    def set_live(self, module: str, chunks: list[Chunk], symbols: ModuleSymbols) -> None:
+        """Summarise an open document from its current statements rather than from disk."""
+        self._live[module] = (chunks, symbols)
+        self.invalidate(module)
+
+    def drop_live(self, module: str) -> None:
+        if self._live.pop(module, None) is not None:
+            self.invalidate(module)
+
+    # -- summaries -------------------------------------------------------------------
+    def summary(self, module: str) -> ModuleSummary | None:
+        for recorder in self._recorders:
+            recorder.add(module)
+        cached = self._summaries.get(module)
+        if cached is not None:
+            return cached
+        if module in self._in_progress or module not in self.files:
+            return None
+        self._in_progress.add(module)
+        try:
+            summary = self._summarize(module)
+        finally:
+            self._in_progress.discard(module)
+        if summary is not None:
+            self._summaries[module] = summary
+        return summary
+
+    def _summarize(self, module: str) -> ModuleSummary | None:
+        from .summarize import summarize  # summarize uses the index: imported late
+
+        path = self.files[module]
+        live = self._live.get(module)
+        if live is not None:
+            chunks, _ = live
+        else:
+            text = self._read(path)
+            if text is None:
+                return None
+            self.digests[module] = content_digest(text.encode("utf-8", "surrogatepass"))
+            chunks = parse_module(text)
+        is_package = path.name == "__init__.py"
+        symbols = ModuleSymbols.merge([c.facts for c in chunks], module, is_package)
+        with self.recording() as consulted:
+            summary = summarize(module, str(path), chunks, symbols, self)
+        consulted.discard(module)
+        summary.depends_on = consulted
+        return summary
+
+    @contextmanager
+    def recording(self):
+        """Collect the modules looked up inside the block."""
+        consulted: set[str] = set()
+        self._recorders.append(consulted)
+        try:
+            yield consulted
+        finally:
+            self._recorders.remove(consulted)
+
+    def invalidate(self, module: str) -> set[str]:
+        """Forget a module's summary and those of every module that depended on it."""
+        dropped: set[str] = set()
+        pending = [module]
+        while pending:
+            current = pending.pop()
+            if current in dropped:
+                continue
+            dropped.add(current)
+            self._summaries.pop(current, None)
+            pending.extend(m for m, s in list(self._summaries.items()) if current in s.depends_on)
+        return dropped
+
+    def dependents(self, module: str) -> set[str]:
+        return {m for m, s in self._summaries.items() if module in s.depends_on}
+
+    def summarise_all(self, modules: Iterable[str] | None = None) -> int:
+        count = 0
+        for module in list(modules if modules is not None else self.files):
+            if self.summary(module) is not None:
+                count += 1
+        return count
+
+    # -- lookups ---------------------------------------------------------------------
+    def lookup(self, qualname: str, depth: int = 0) -> Export | None:
+        """What a qualified name refers to in the workspace: a function, class or value."""
+        if depth > 8:
+            return None
+        split = self.module_of(qualname)
+        if split is None:
+            return None
+        module, rest = split
+        if not rest:
+            return Ref(module)
+        summary = self.summary(module)
+        if summary is None:
+            return None
+        head, _, tail = rest.partition(".")
+        if head in summary.imports:
+            target = summary.imports[head]
+            return self.lookup(f"{target}.{tail}" if tail else target, depth + 1) or (Ref(target) if not tail else None)
+        if head in summary.functions and not tail:
+            return summary.functions[head]
+        if head in summary.classes:
+            klass = summary.classes[head]
+            if not tail:
+                return klass
+            if tail in klass.methods:
+                return klass.methods[tail]
+            return klass.attributes.get(tail)
+        if head in summary.values and not tail:
+            return summary.values[head]
+        return None
+
+    def uses_fastapi(self, module: str) -> bool:
+        summary = self.summary(module)
+        return bool(summary and summary.uses_fastapi)
+
+    def class_of(self, qualname: str) -> ClassExport | None:
+        found = self.lookup(qualname)
+        return found if isinstance(found, ClassExport) else None
+
+
+def _best(candidates: list[str]) -> str:
+    """Among files that match an import, prefer the shortest full name (closest to the root)."""
+    return min(candidates, key=lambda m: (m.count("."), m))
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if len(data) > 4 * 1024 * 1024 or b"\x00" in data:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def module_map(paths: Iterable[Path], root: Path | None) -> dict[str, Path]:
+    """Dotted module names for files under a project root (``src/`` layouts included)."""
+    from .modules import module_name_for
+
+    result: dict[str, Path] = {}
+    for path in paths:
+        module, _ = module_name_for(path, root)
+        result[module] = path
+    return result
+
+
+__all__ = [
+    "Alias",
+    "ClassExport",
+    "Export",
+    "FunctionExport",
+    "Instance",
+    "ModuleSummary",
+    "RemoteReason",
+    "RemoteStep",
+    "WorkspaceIndex",
+    "module_map",
+]
