@@ -105,10 +105,13 @@ def run_check(args: argparse.Namespace) -> int:
     unsafe = settings.unsafe_fixes
     file_filter = FileFilter(settings.root or cwd, settings.exclude + settings.extend_exclude)
     files = list(discover(paths, file_filter))
+    project_files: list[Path] = []
+    if settings.follow_imports and settings.root is not None and settings.root.is_dir():
+        project_files = list(discover([settings.root], file_filter))  # calls are followed into the whole project
     machine = args.output_format != "text"
     progress = Progress(enabled=not machine and not args.quiet and sys.stderr.isatty())
     runner = Runner(settings, use_cache=not args.no_cache)
-    outcomes = runner.run(files, progress.update)
+    outcomes = runner.run(files, progress.update, project_files)
     progress.finish()
 
     ignores = PerFileIgnores(settings)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .assemble import FileContext, assemble_chunk
 from .chunks import Chunk
@@ -24,6 +25,9 @@ from .file_analysis import detect_newline
 from .findings import Finding
 from .options import AnalysisOptions
 from .symbols import ModuleSymbols
+
+if TYPE_CHECKING:
+    from .workspace import WorkspaceIndex
 
 
 @dataclass(slots=True)
@@ -46,8 +50,21 @@ class Analysis:
 
 
 class IncrementalAnalysis:
-    def __init__(self, document: Document, engine: Engine, options: AnalysisOptions, module_name: str = "__main__", is_package: bool = False) -> None:
+    def __init__(
+        self,
+        document: Document,
+        engine: Engine,
+        options: AnalysisOptions,
+        module_name: str = "__main__",
+        is_package: bool = False,
+        index: WorkspaceIndex | None = None,
+    ) -> None:
         self.document = document
+        self.index = index
+        self.symbols: ModuleSymbols | None = None
+        self.consulted: set[str] = set()
+        """Modules of the workspace the last run looked into."""
+        self._external: set[str] = set()
         self.engine = engine
         self.options = options
         self.module_name = module_name
@@ -68,6 +85,10 @@ class IncrementalAnalysis:
         self._signatures.clear()
         self._gate = None
         self.last = None
+
+    def external_change(self, modules: set[str]) -> None:
+        """Other files changed: chunks that use names imported from them must be checked again."""
+        self._external |= modules
 
     def run(self, on_error: Callable[[RuleError], None] | None = None) -> Analysis:
         document = self.document
@@ -90,14 +111,26 @@ class IncrementalAnalysis:
         elif self._gate is not None:
             changed |= gate[1] ^ self._gate[1]
             changed |= gate[2] ^ self._gate[2]
+        if self._external:
+            changed |= _imported_from(symbols, self._external)
+            self._external = set()
         changed = _closure(changed, chunks)
-        module = ModuleContext(chunks, symbols, self.options)
+        module = ModuleContext(chunks, symbols, self.options, index=self.index)
         errors: list[RuleError] = []
         rerun = 0
-        for chunk in chunks:
-            if chunk.findings is None or (changed and chunk.facts is not None and not chunk.facts.reads.isdisjoint(changed)):
-                chunk.findings = self.engine.check_chunk(module, chunk, errors.append)
-                rerun += 1
+        recording = self.index.recording() if self.index is not None else None
+        consulted = recording.__enter__() if recording is not None else set()
+        try:
+            for chunk in chunks:
+                if chunk.findings is None or (changed and chunk.facts is not None and not chunk.facts.reads.isdisjoint(changed)):
+                    chunk.findings = self.engine.check_chunk(module, chunk, errors.append)
+                    rerun += 1
+        finally:
+            if recording is not None:
+                recording.__exit__(None, None, None)
+        consulted.discard(self.module_name)
+        self.consulted |= consulted
+        self.symbols = symbols
         self._signatures = signatures
         self._gate = gate
         context = FileContext(chunks, symbols, detect_newline(document.text))
@@ -106,6 +139,20 @@ class IncrementalAnalysis:
                 on_error(error)
         self.last = Analysis(document.version, chunks, context, errors, rerun)
         return self.last
+
+
+def _imported_from(symbols: ModuleSymbols, modules: set[str]) -> set[str]:
+    """Names this module imports from (or through) any of ``modules``."""
+    names = set()
+    for name, binding in symbols.bindings.items():
+        if binding.kind != "import":
+            continue
+        target = symbols.absolute_import(binding.target)
+        for module in modules:
+            if target == module or target.startswith(module + ".") or module.startswith(target + "."):
+                names.add(name)
+                break
+    return names
 
 
 def _closure(changed: set[str], chunks: list[Chunk]) -> set[str]:

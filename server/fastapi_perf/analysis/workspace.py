@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .chunks import Chunk, parse_module
+from .chunks import parse_module
 from .findings import Range
 from .modules import content_digest
 from .options import AnalysisOptions
@@ -104,7 +104,6 @@ class WorkspaceIndex:
         self._summaries: dict[str, ModuleSummary] = {}
         self._in_progress: set[str] = set()
         self._recorders: list[set[str]] = []
-        self._live: dict[str, tuple[list[Chunk], ModuleSymbols]] = {}
         self.digests: dict[str, bytes] = {}
         """Content hashes of the files summarised from disk (result caches key on them)."""
         for module, path in files.items():
@@ -135,16 +134,6 @@ class WorkspaceIndex:
                 return _best(candidates), ".".join(parts[cut:])
         return None
 
-    # -- live documents ------------------------------------------------------------
-    def set_live(self, module: str, chunks: list[Chunk], symbols: ModuleSymbols) -> None:
-        """Summarise an open document from its current statements rather than from disk."""
-        self._live[module] = (chunks, symbols)
-        self.invalidate(module)
-
-    def drop_live(self, module: str) -> None:
-        if self._live.pop(module, None) is not None:
-            self.invalidate(module)
-
     # -- summaries -------------------------------------------------------------------
     def summary(self, module: str) -> ModuleSummary | None:
         for recorder in self._recorders:
@@ -167,15 +156,11 @@ class WorkspaceIndex:
         from .summarize import summarize  # summarize uses the index: imported late
 
         path = self.files[module]
-        live = self._live.get(module)
-        if live is not None:
-            chunks, _ = live
-        else:
-            text = self._read(path)
-            if text is None:
-                return None
-            self.digests[module] = content_digest(text.encode("utf-8", "surrogatepass"))
-            chunks = parse_module(text)
+        text = self._read(path)  # the server reads open documents' live text here
+        if text is None:
+            return None
+        self.digests[module] = content_digest(text.encode("utf-8", "surrogatepass"))
+        chunks = parse_module(text)
         is_package = path.name == "__init__.py"
         symbols = ModuleSymbols.merge([c.facts for c in chunks], module, is_package)
         with self.recording() as consulted:
@@ -206,6 +191,9 @@ class WorkspaceIndex:
             self._summaries.pop(current, None)
             pending.extend(m for m, s in list(self._summaries.items()) if current in s.depends_on)
         return dropped
+
+    def invalidate_all(self) -> None:
+        self._summaries.clear()
 
     def dependents(self, module: str) -> set[str]:
         return {m for m, s in self._summaries.items() if module in s.depends_on}

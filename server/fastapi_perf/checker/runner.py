@@ -118,7 +118,8 @@ class Runner:
         self._engine: Engine | None = None
         self._index: WorkspaceIndex | None = None
         self.files: dict[str, Path] | None = None
-        self.cache = ResultCache(settings.root or Path.cwd(), settings.fingerprint()) if use_cache else None
+        self.use_cache = use_cache
+        self.cache: ResultCache | None = None
         self.jobs = jobs or os.cpu_count() or 1
         self._digests: dict[str, bytes | None] = {}
 
@@ -134,12 +135,23 @@ class Runner:
             self._index = build_index(self.files, self.settings)
         return self._index
 
-    def run(self, paths: Sequence[Path], progress: Callable[[int, int], None] | None = None) -> list[FileOutcome]:
+    def run(
+        self,
+        paths: Sequence[Path],
+        progress: Callable[[int, int], None] | None = None,
+        project_files: Sequence[Path] | None = None,
+    ) -> list[FileOutcome]:
+        """Analyse ``paths``; calls are followed into ``project_files`` (default: ``paths``)."""
+        layout = ""
         if self.settings.follow_imports:
             self.files = {}
-            for path in paths:
+            for path in [*paths, *(project_files or ())]:
                 module, _ = module_name_for(path, self.settings.root)
                 self.files.setdefault(module, path)
+            # A file added or removed can change what others resolve to.
+            layout = content_digest("\n".join(sorted(self.files)).encode()).hex()[:12]
+        if self.use_cache:
+            self.cache = ResultCache(self.settings.root or Path.cwd(), f"{self.settings.fingerprint()}-{layout or 'single'}")
         outcomes: dict[Path, FileOutcome] = {}
         todo: list[tuple[Path, bytes, str, object, bytes]] = []
         for path in paths:

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
+from pathlib import Path
 
 from lsprotocol import types
 
 from ..analysis.findings import Finding, Position, Range, Severity
+from ..analysis.positions import char_to_units, split_lines
 from ..rules import BY_CODE
 from .documents import OpenDocument
 from .server import SOURCE, FastApiPerfServer
@@ -88,9 +91,7 @@ def to_diagnostic(ls: FastApiPerfServer, doc: OpenDocument, finding: Finding) ->
         item["codeDescription"] = {"href": rule.url()}
     if finding.related:
         item["relatedInformation"] = [
-            {"location": {"uri": _uri_of(doc, r.path), "range": lsp_range(doc, r.range, encoding)}, "message": r.message}
-            for r in finding.related
-            if r.path is None
+            {"location": _location(ls, doc, r.path, r.range, encoding), "message": r.message} for r in finding.related
         ]
     if finding.tags:
         item["tags"] = [_TAGS[t] for t in finding.tags if t in _TAGS]
@@ -109,12 +110,29 @@ def to_diagnostic(ls: FastApiPerfServer, doc: OpenDocument, finding: Finding) ->
     return item
 
 
-def _uri_of(doc: OpenDocument, path: str | None) -> str:
+def _location(ls: FastApiPerfServer, doc: OpenDocument, path: str | None, span: Range, encoding: str) -> dict:
+    """A location in this document or in another file (open or on disk), in client units."""
     if path is None:
-        return doc.uri
-    from pathlib import Path
+        return {"uri": doc.uri, "range": lsp_range(doc, span, encoding)}
+    uri = Path(path).as_uri()
+    other = ls.documents.get(uri)
+    if other is not None:
+        return {"uri": uri, "range": lsp_range(other, span, encoding)}
+    lines = _disk_lines(path)
 
-    return Path(path).as_uri()
+    def convert(position: Position) -> dict:
+        text = lines[position.line] if position.line < len(lines) else ""
+        return {"line": position.line, "character": char_to_units(text, position.column, encoding)}
+
+    return {"uri": uri, "range": {"start": convert(span.start), "end": convert(span.end)}}
+
+
+@lru_cache(maxsize=64)
+def _disk_lines(path: str) -> list[str]:
+    try:
+        return split_lines(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return []
 
 
 def noqa_edit(doc: OpenDocument, finding: Finding, encoding: str) -> dict | None:

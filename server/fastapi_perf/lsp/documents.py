@@ -31,6 +31,8 @@ class OpenDocument:
     analysis_stale: bool = False
     pending: object | None = field(default=None, repr=False)
     """The scheduled analysis task, cancelled by a newer edit."""
+    settle_task: object | None = field(default=None, repr=False)
+    """The scheduled refresh of this document's summary in the workspace index."""
 
     @property
     def version(self) -> int:

@@ -54,22 +54,31 @@ def register(server: FastApiPerfServer) -> None:
                 )
             )
         await pull_configuration(ls)
+        from .indexing import build_index
+
+        asyncio.ensure_future(build_index(ls))
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(ls: FastApiPerfServer, params: types.DidChangeConfigurationParams) -> None:
+        before = ls.editor
         settings = params.settings
         if isinstance(settings, dict) and CONFIG_SECTION in settings:
             ls.update_editor_settings(settings[CONFIG_SECTION])
         elif not await pull_configuration(ls):
             if isinstance(settings, dict) and settings:
                 ls.update_editor_settings(settings)
-        await recheck_all(ls)
+        if ls.editor != before:  # clients also send empty notices; they change nothing
+            await recheck_all(ls)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     async def did_change_watched_files(ls: FastApiPerfServer, params: types.DidChangeWatchedFilesParams) -> None:
+        from .indexing import files_changed
+
         if any(change.uri.endswith("pyproject.toml") for change in params.changes):
             ls.settings_changed()
-        await recheck_all(ls)
+            await recheck_all(ls)
+        else:
+            files_changed(ls, list(params.changes))
 
 
 async def pull_configuration(ls: FastApiPerfServer) -> bool:
@@ -95,6 +104,7 @@ async def recheck_all(ls: FastApiPerfServer) -> None:
     from .sync import schedule
 
     for doc in list(ls.documents.values()):
+        doc.analysis.reset()  # drop cached findings: what they were computed from changed
         doc.analysis_stale = True
         doc.items_key = None
         if not ls.pull_mode:

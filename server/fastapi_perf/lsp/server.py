@@ -10,6 +10,7 @@ from pygls.lsp.server import LanguageServer
 
 from .. import __version__
 from ..analysis.engine import Engine
+from ..analysis.workspace import WorkspaceIndex
 from ..config import ConfigError, Settings, load_settings
 from ..rules import ALL_RULES
 from .documents import OpenDocument
@@ -35,16 +36,19 @@ class FastApiPerfServer(LanguageServer):
         self._project_settings: dict[Path | None, Settings] = {}
         self._engines: dict[frozenset[str], Engine] = {}
         self.collector = IdleCollector()
+        self.index: WorkspaceIndex | None = None
 
     # -- settings --------------------------------------------------------------
     def update_editor_settings(self, raw: object) -> None:
         """Apply new editor settings; a bad value is shown to the user and the defaults kept."""
         try:
-            self.editor = parse_editor_settings(raw)
+            editor = parse_editor_settings(raw)
         except ConfigError as error:
-            self.editor = EditorSettings()
+            editor = EditorSettings()
             self.show_warning(f"fastapi-perf: ignoring the editor settings: {error}")
-        self.settings_changed()
+        if editor != self.editor or self.generation == 0:
+            self.editor = editor
+            self.settings_changed()
 
     def settings_changed(self) -> None:
         self.generation += 1
@@ -54,6 +58,9 @@ class FastApiPerfServer(LanguageServer):
             doc.settings = settings
             doc.analysis.reset(self.engine_for(settings), settings.options)
             doc.items_key = None
+        if self.index is not None:
+            self.index.options = self.settings_for(None).options if not self.documents else next(iter(self.documents.values())).settings.options
+            self.index.invalidate_all()
 
     def settings_for(self, path: Path | None) -> Settings:
         start = path.parent if path is not None else None

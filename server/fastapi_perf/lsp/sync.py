@@ -17,6 +17,7 @@ from ..analysis.document import Document
 from ..analysis.incremental import IncrementalAnalysis
 from ..analysis.modules import module_name_for
 from .documents import OpenDocument, path_of
+from .indexing import attach, document_settled
 from .server import FastApiPerfServer
 
 
@@ -31,6 +32,7 @@ def register(server: FastApiPerfServer) -> None:
         analysis = IncrementalAnalysis(document, ls.engine_for(settings), settings.options, module, package)
         doc = OpenDocument(item.uri, path, document, analysis, settings, item.language_id)
         ls.documents[item.uri] = doc
+        attach(ls, doc)
         schedule(ls, doc, 0)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -49,6 +51,7 @@ def register(server: FastApiPerfServer) -> None:
                 doc.document.replace_all(change.text)
         doc.document.version = params.text_document.version
         schedule(ls, doc, ls.editor.debounce_ms)
+        document_settled(ls, doc)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: FastApiPerfServer, params: types.DidSaveTextDocumentParams) -> None:
@@ -61,6 +64,12 @@ def register(server: FastApiPerfServer) -> None:
             return
         if doc.pending is not None:
             doc.pending.cancel()
+        if doc.settle_task is not None:
+            doc.settle_task.cancel()
+        if ls.index is not None:  # its summary now comes from the disk again
+            from .indexing import recheck_dependents
+
+            recheck_dependents(ls, {doc.analysis.module_name})
         if not ls.pull_mode:
             ls.protocol.send_raw_notification(
                 types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, {"uri": doc.uri, "diagnostics": []}

@@ -1,0 +1,96 @@
+"""Cross-file findings in the server: the background index, live documents and files on disk."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from .session import diagnostics, open_document
+
+CRUD = """from sqlalchemy.orm import Session
+
+
+def get_user(db: Session, user_id: int):
+    return db.query(dict).filter_by(id=user_id).first()
+"""
+
+ROUTES = """import asyncio
+
+from fastapi import Depends, FastAPI
+from sqlalchemy.orm import Session
+
+from app.crud import get_user
+
+app = FastAPI()
+
+
+@app.get("/users/{user_id}")
+async def read_user(user_id: int, db: Session = Depends(Session)):
+    await asyncio.sleep(0)
+    return get_user(db, user_id)
+"""
+
+
+def write_project(root) -> None:
+    (root / "app").mkdir()
+    (root / "app" / "__init__.py").write_text("")
+    (root / "app" / "crud.py").write_text(CRUD)
+
+
+async def next_for(client, uri: str) -> list[types.Diagnostic]:
+    while True:
+        params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        if params.uri == uri:
+            return list(params.diagnostics)
+
+
+async def test_a_chain_into_another_file_and_its_update_on_disk(vscode) -> None:
+    write_project(vscode.root)
+    uri = open_document(vscode, ROUTES, name="app/main.py")
+    found = await diagnostics(vscode, uri, 1)
+    while not any(d.code == "FAP101" for d in found):  # the index may still be building
+        found = await next_for(vscode, uri)
+    chain = next(d for d in found if d.code == "FAP101")
+    assert "read_user → get_user → Session.query" in chain.message
+    (related,) = chain.related_information
+    assert related.location.uri.endswith("/app/crud.py") and related.location.range.start.line == 4
+    (vscode.root / "app" / "crud.py").write_text(CRUD.replace("db.query(dict).filter_by(id=user_id).first()", "None"))
+    vscode.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=(vscode.root / "app" / "crud.py").as_uri(), type=types.FileChangeType.Changed)]
+        )
+    )
+    while any(d.code == "FAP101" for d in await next_for(vscode, uri)):
+        pass
+
+
+async def test_editing_an_open_helper_rechecks_its_callers(vscode) -> None:
+    write_project(vscode.root)
+    routes = open_document(vscode, ROUTES, name="app/main.py")
+    found = await diagnostics(vscode, routes, 1)
+    while not any(d.code == "FAP101" for d in found):
+        found = await next_for(vscode, routes)
+    crud = open_document(vscode, CRUD, name="app/crud.py")
+    line = CRUD.splitlines()[4]
+    vscode.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=crud, version=2),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(types.Position(4, 11), types.Position(4, len(line))), text="None"
+                )
+            ],
+        )
+    )
+    while any(d.code == "FAP101" for d in await next_for(vscode, routes)):
+        pass
+
+
+async def test_indexing_reports_progress(vscode) -> None:
+    write_project(vscode.root)
+    uri = open_document(vscode, ROUTES, name="app/main.py")
+    found = await diagnostics(vscode, uri, 1)
+    while not any(d.code == "FAP101" for d in found):
+        found = await next_for(vscode, uri)
+    reports = vscode.progress_reports.get("fastapi-perf-indexing", [])
+    kinds = [r.kind for r in reports]
+    assert kinds[0] == "begin" and kinds[-1] == "end", kinds
