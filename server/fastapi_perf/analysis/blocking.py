@@ -1,8 +1,9 @@
 """Which calls block the event loop, directly or through sync helpers.
 
 A call blocks directly when its qualified name is in the catalogue (or the
-user's extra list). It blocks transitively when it calls a sync function of
-this file that blocks, to a bounded depth and safe against cycles. Calling a
+user's extra list). It blocks transitively when it calls a sync function (of
+this file or another) that blocks on every call — not only in one branch of
+an ``if`` or an ``except`` — to a bounded depth and safe against cycles. Calling a
 sync *generator* function runs none of its body, and a function passed by
 reference (to ``run_in_threadpool``, ``asyncio.to_thread``...) is not called
 here at all, so neither counts.
@@ -23,7 +24,13 @@ from .resolve import Instance, Resolver, canonical_method
 if TYPE_CHECKING:
     from .workspace import FunctionExport, RemoteStep
 
-MAX_DEPTH = 6
+MAX_DEPTH = 2
+MAX_CHAIN = 4
+"""At most three sync helpers between the coroutine and the blocking call
+(four calls in all, across files too). Longer chains in real code run
+through general utilities and conditional branches (a fallback, a
+notebook-only path) far more often than into a blocking call on the
+request path, so they are not reported."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +77,8 @@ class BlockingAnalysis:
                 flags = catalog.NON_BLOCKING_FLAGS.get(qualname)
                 if flags and _mentions(node, flags):
                     return None
+                if qualname in catalog.IN_MEMORY_OK and self._in_memory(call):
+                    return None
                 return BlockingReason(entry.code, entry.what, _display(qualname))
             owner, _, method = qualname.rpartition(".")
             owner = catalog.SAME_METHODS_AS.get(owner, owner)
@@ -102,23 +111,41 @@ class BlockingAnalysis:
             direct = self.direct(call)
             if direct is not None:
                 found.append(direct)
-            else:
-                helper = self.helper(call)
-                if helper is not None:
-                    step = Step(call.function, call.node, helper.qualname) if call.function else None
-                    for reason in self.function_reasons(helper).values():
-                        chain = ((step,) if step else ()) + reason.chain
-                        found.append(BlockingReason(reason.code, reason.what, reason.target, chain))
-                else:
-                    remote = self.remote_helper(call)
-                    if remote is not None:
-                        label = _remote_label(call, remote)
-                        step = Step(call.function, call.node, label) if call.function else None
-                        for reason in remote.blocking.values():
-                            chain = ((step,) if step else ()) + reason.chain
-                            found.append(BlockingReason(reason.code, reason.what, reason.target, chain))
+            elif not call.in_handler:  # error paths are not followed into helpers
+                found.extend(self._through_helpers(call))
         self._call_memo[key] = found
         return found
+
+    def _through_helpers(self, call: CallSite) -> list[BlockingReason]:
+        """Reasons ``call`` blocks because a sync function it runs does, here or in another file."""
+        helper = self.helper(call)
+        if helper is not None:
+            label, reasons = helper.qualname, self.function_reasons(helper).values()
+        else:
+            remote = self.remote_helper(call)
+            if remote is None:
+                return []
+            label, reasons = _remote_label(call, remote), remote.blocking.values()
+        step = (Step(call.function, call.node, label),) if call.function else ()
+        return [BlockingReason(r.code, r.what, r.target, step + r.chain) for r in reasons if len(r.chain) < MAX_CHAIN]
+
+    def memoized(self, fn: FunctionInfo) -> bool:
+        """True if the function's body runs once and its result is reused (a cache in front).
+
+        Either a memoising decorator (``@cache``, ``@lru_cache``), or the idiom
+        ``if _cache is not None: return _cache`` / ``if key in CACHE: return
+        CACHE[key]`` at the top of the body. Its I/O then happens on the first
+        call only, which is not what the rules are about.
+        """
+        for decorator in fn.node.decorator_list:
+            target = decorator.func if type(decorator) is ast.Call else decorator
+            value = self.resolver.value_of(target, fn.parent)
+            if value is not None and getattr(value, "qualname", None) in catalog.MEMOIZERS:
+                return True
+        for statement in fn.node.body[:4]:
+            if type(statement) is ast.If and _returns_what_it_tests(statement):
+                return True
+        return False
 
     def helper(self, call: CallSite) -> FunctionInfo | None:
         """The sync function of this file that ``call`` runs, if any."""
@@ -129,6 +156,16 @@ class BlockingAnalysis:
         if fn is None or fn.is_async or fn.is_generator:
             return None
         return fn
+
+    def _in_memory(self, call: CallSite) -> bool:
+        """``zipfile.ZipFile(io.BytesIO(...))``: the "file" is a buffer in memory."""
+        node = call.node
+        candidates = node.args[:1] + [k.value for k in node.keywords if k.arg in ("file", "fileobj", "filename")]
+        for argument in candidates:
+            value = self.resolver.value_of(argument, call.function)
+            if type(value) is Instance and value.type in catalog.IN_MEMORY_TYPES:
+                return True
+        return False
 
     def remote_helper(self, call: CallSite) -> FunctionExport | None:
         """The sync function of another workspace file that ``call`` runs, if any."""
@@ -150,13 +187,16 @@ class BlockingAnalysis:
         memo = self._function_memo.get(key)
         if memo is not None:
             return memo
-        if key in self._in_progress or depth > MAX_DEPTH:
+        if key in self._in_progress or depth > MAX_DEPTH or self.memoized(fn):
             return {}
         self._in_progress.add(key)
         found: dict[str, BlockingReason] = {}
         try:
             for call in fn.calls:
-                if call.in_lambda:
+                # Only what the helper does on every call counts: a blocking call
+                # in one branch (an OIDC token file, a fallback) is usually not
+                # the path the caller takes.
+                if call.in_lambda or call.conditional:
                     continue
                 direct = self.direct(call)
                 if direct is not None:
@@ -168,20 +208,44 @@ class BlockingAnalysis:
                 helper = self.helper(call)
                 if helper is not None:
                     for code, reason in self.function_reasons(helper, depth + 1).items():
-                        if code not in found:
+                        if code not in found and len(reason.chain) < MAX_CHAIN - 1:
                             step = Step(fn, call.node, helper.qualname)
                             found[code] = BlockingReason(code, reason.what, reason.target, (step,) + reason.chain)
                     continue
                 remote = self.remote_helper(call)
                 if remote is not None:
                     for code, reason in remote.blocking.items():
-                        if code not in found:
+                        if code not in found and len(reason.chain) < MAX_CHAIN - 1:
                             step = Step(fn, call.node, _remote_label(call, remote))
                             found[code] = BlockingReason(code, reason.what, reason.target, (step,) + reason.chain)
         finally:
             self._in_progress.discard(key)
         self._function_memo[key] = found
         return found
+
+
+def _returns_what_it_tests(statement: ast.If) -> bool:
+    """``if X is not None: return X`` or ``if k in CACHE: return CACHE[k]`` (X a name or attribute)."""
+    body = statement.body
+    if len(body) != 1 or type(body[0]) is not ast.Return or body[0].value is None:
+        return False
+    test = statement.test
+    tested = {_name(n) for n in ast.walk(test) if type(n) in (ast.Name, ast.Attribute)} - {None}
+    returned = {_name(n) for n in ast.walk(body[0].value) if type(n) in (ast.Name, ast.Attribute)} - {None}
+    if type(test) is ast.Compare and len(test.ops) == 1 and type(test.ops[0]) in (ast.IsNot, ast.In):
+        return bool(tested & returned)
+    return type(test) in (ast.Name, ast.Attribute) and bool(tested & returned)
+
+
+def _name(node: ast.AST) -> str | None:
+    parts = []
+    while type(node) is ast.Attribute:
+        parts.append(node.attr)
+        node = node.value
+    if type(node) is ast.Name:
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
 
 
 def _remote_label(call: CallSite, remote: FunctionExport) -> str:

@@ -133,6 +133,17 @@ NON_BLOCKING_FLAGS: dict[str, frozenset[str]] = {
     **{f"os.spawn{s}": frozenset({"P_NOWAIT", "P_NOWAITO", "P_DETACH"}) for s in ("l", "le", "lp", "lpe", "v", "ve", "vp", "vpe")},
 }
 
+# File openers that do no file I/O when handed an in-memory buffer.
+IN_MEMORY_OK = frozenset({"zipfile.ZipFile", "tarfile.open", "gzip.open", "bz2.open", "lzma.open"})
+IN_MEMORY_TYPES = frozenset({"io.BytesIO", "io.StringIO"})
+# Decorators that make a function run its body once per argument tuple.
+MEMOIZERS = frozenset(
+    """
+    functools.cache functools.lru_cache functools.cached_property cachetools.cached cachetools.func.ttl_cache
+    cachetools.func.lru_cache async_lru.alru_cache
+    """.split()
+)
+
 # Method names distinctive enough to recognise on a receiver of unknown type.
 DISTINCTIVE_METHODS: dict[str, Blocking] = {
     "run_until_complete": BLOCKING["asyncio.AbstractEventLoop.run_until_complete"],
@@ -151,7 +162,7 @@ CLASSES = frozenset(
     sqlmodel.Session redis.Redis redis.asyncio.Redis pymongo.MongoClient motor.motor_asyncio.AsyncIOMotorClient
     passlib.context.CryptContext argon2.PasswordHasher smtplib.SMTP smtplib.SMTP_SSL socket.socket
     pandas.DataFrame sentence_transformers.SentenceTransformer elasticsearch.Elasticsearch
-    elasticsearch.AsyncElasticsearch asyncpg.Pool boto3.session.Session
+    elasticsearch.AsyncElasticsearch asyncpg.Pool boto3.session.Session io.BytesIO io.StringIO
     """.split()
 )
 

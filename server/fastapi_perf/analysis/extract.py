@@ -13,9 +13,10 @@ from typing import Any
 from .facts import Binding, CallSite, ChunkFacts, ClassInfo, FunctionInfo, Param
 
 # A frame is what the walk knows about where a node sits:
-# (enclosing function, enclosing class body, loop depth, inside a lambda).
-Frame = tuple[FunctionInfo | None, ClassInfo | None, int, bool]
-_MODULE: Frame = (None, None, 0, False)
+# (enclosing function, enclosing class body, loop depth, inside a lambda,
+# inside an ``except`` handler, inside a conditional branch).
+Frame = tuple[FunctionInfo | None, ClassInfo | None, int, bool, bool, bool]
+_MODULE: Frame = (None, None, 0, False, False, False)
 
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
@@ -50,10 +51,10 @@ def extract(statements: list[ast.stmt]) -> ChunkFacts:
             _enter_class(facts, node, frame, push)
             continue
         elif kind is ast.Lambda:
-            fn, cls, loop, _ = frame
+            fn, cls, loop, _, handler, branch = frame
             for d in node.args.defaults + [d for d in node.args.kw_defaults if d is not None]:
                 push((d, node, frame))
-            push((node.body, node, (fn, cls, loop, True)))
+            push((node.body, node, (fn, cls, loop, True, handler, branch)))
             continue
         elif kind is ast.Await:
             if frame[0] is not None:
@@ -99,13 +100,35 @@ def extract(statements: list[ast.stmt]) -> ChunkFacts:
         elif kind is ast.ExceptHandler:
             if node.name:
                 _bind_name(facts, node.name, None, frame)
+            if node.type is not None:
+                push((node.type, node, frame))
+            fn, cls, loop, lam, _, _ = frame
+            _push_all(push, node.body, node, (fn, cls, loop, lam, True, True))
+            continue
+        elif kind is ast.If or kind is ast.IfExp:
+            fn, cls, loop, lam, handler, _ = frame
+            branch_frame: Frame = (fn, cls, loop, lam, handler, True)
+            if kind is ast.If:
+                _push_all(push, node.orelse, node, branch_frame)
+                _push_all(push, node.body, node, branch_frame)
+            else:
+                push((node.orelse, node, branch_frame))
+                push((node.body, node, branch_frame))
+            push((node.test, node, frame))
+            continue
+        elif kind is ast.match_case:
+            fn, cls, loop, lam, handler, _ = frame
+            _push_all(push, node.body, node, (fn, cls, loop, lam, handler, True))
+            if node.guard is not None:
+                push((node.guard, node, frame))
+            continue
         elif kind is ast.With:
             for item in node.items:
                 if item.optional_vars is not None:
                     _bind_target(facts, item.optional_vars, item.context_expr, frame)
         elif kind is ast.For or kind is ast.While:
-            fn, cls, loop, lam = frame
-            inner: Frame = (fn, cls, loop + 1, lam)
+            fn, cls, loop, lam, handler, branch = frame
+            inner: Frame = (fn, cls, loop + 1, lam, handler, branch)
             if kind is ast.For:
                 _bind_target(facts, node.target, None, frame)
                 _push_all(push, node.orelse, node, frame)
@@ -118,8 +141,8 @@ def extract(statements: list[ast.stmt]) -> ChunkFacts:
                 push((node.test, node, inner))
             continue
         elif kind in _COMPREHENSIONS:
-            fn, cls, loop, lam = frame
-            inner = (fn, cls, loop + 1, lam)
+            fn, cls, loop, lam, handler, branch = frame
+            inner = (fn, cls, loop + 1, lam, handler, branch)
             generators = node.generators
             for i, gen in enumerate(generators):
                 if gen.is_async and fn is not None:
@@ -161,8 +184,8 @@ def _push_all(push: Any, nodes: list[ast.AST], parent: ast.AST, frame: Frame) ->
 
 
 def _record_call(facts: ChunkFacts, node: ast.Call, parent: ast.AST | None, frame: Frame, awaited: bool) -> None:
-    fn, cls, loop, lam = frame
-    site = CallSite(node, fn, parent, awaited, loop, lam)
+    fn, cls, loop, lam, handler, branch = frame
+    site = CallSite(node, fn, parent, awaited, loop, lam, handler, branch)
     if fn is None:
         facts.module_calls.append(site)
     else:
@@ -184,7 +207,7 @@ def _record_call(facts: ChunkFacts, node: ast.Call, parent: ast.AST | None, fram
 
 
 def _enter_function(facts: ChunkFacts, node: ast.FunctionDef | ast.AsyncFunctionDef, frame: Frame, push: Any) -> None:
-    outer, cls, _, _ = frame
+    outer, cls, _, _, _, _ = frame
     if cls is not None:
         qualname = f"{cls.qualname}.{node.name}"
         class_name: str | None = cls.name
@@ -224,7 +247,7 @@ def _enter_function(facts: ChunkFacts, node: ast.FunctionDef | ast.AsyncFunction
         outer.assigned.setdefault(node.name, []).append(None)
     else:
         facts.bindings[node.name] = Binding(node.name, "function", node)
-    inner: Frame = (info, None, 0, False)
+    inner: Frame = (info, None, 0, False, False, False)
     _push_all(push, node.body, node, inner)
     # Decorators, defaults and annotations run where the function is defined.
     for arg in positional + args.kwonlyargs + [a for a in (args.vararg, args.kwarg) if a is not None]:
@@ -238,7 +261,7 @@ def _enter_function(facts: ChunkFacts, node: ast.FunctionDef | ast.AsyncFunction
 
 
 def _enter_class(facts: ChunkFacts, node: ast.ClassDef, frame: Frame, push: Any) -> None:
-    outer, outer_cls, loop, lam = frame
+    outer, outer_cls, loop, lam, handler, branch = frame
     prefix = outer_cls.qualname + "." if outer_cls is not None else (outer.qualname + ".<locals>." if outer else "")
     info = ClassInfo(node, node.name, prefix + node.name)
     facts.classes.append(info)
@@ -247,7 +270,7 @@ def _enter_class(facts: ChunkFacts, node: ast.ClassDef, frame: Frame, push: Any)
         facts.bindings[node.name] = Binding(node.name, "class", node)
     elif outer is not None:
         outer.assigned.setdefault(node.name, []).append(None)
-    _push_all(push, node.body, node, (outer, info, loop, lam))
+    _push_all(push, node.body, node, (outer, info, loop, lam, handler, branch))
     for keyword in node.keywords:
         push((keyword.value, node, frame))
     _push_all(push, node.bases, node, frame)
@@ -255,7 +278,7 @@ def _enter_class(facts: ChunkFacts, node: ast.ClassDef, frame: Frame, push: Any)
 
 
 def _record_import(facts: ChunkFacts, node: ast.Import | ast.ImportFrom, frame: Frame) -> None:
-    fn, cls, _, _ = frame
+    fn, cls, _, _, _, _ = frame
     if type(node) is ast.Import:
         pairs = []
         for alias in node.names:
@@ -306,7 +329,7 @@ def _bind_target(
 def _bind_name(
     facts: ChunkFacts, name: str, value: ast.expr | None, frame: Frame, annotation: ast.expr | None = None
 ) -> None:
-    fn, cls, _, _ = frame
+    fn, cls, _, _, _, _ = frame
     facts.reads.add(name)
     if fn is not None:
         fn.assigned.setdefault(name, []).append(value)

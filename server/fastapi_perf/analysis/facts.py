@@ -33,6 +33,10 @@ class CallSite:
     loop_depth: int
     """Loops and comprehensions around the call inside its own function."""
     in_lambda: bool = False
+    in_handler: bool = False
+    """Inside an ``except`` block: runs only when something failed."""
+    conditional: bool = False
+    """Inside a branch (``if``/``else``, a ``match`` case, ``except``): runs on some calls only."""
 
 
 @dataclass(slots=True, eq=False)

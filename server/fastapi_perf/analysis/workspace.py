@@ -17,6 +17,7 @@ is being computed answers "unknown".
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -111,10 +112,19 @@ class WorkspaceIndex:
 
     # -- the file map ------------------------------------------------------------
     def add_file(self, module: str, path: Path) -> None:
+        """Register a file under its full name and the shorter names code may import it by.
+
+        A project may import ``app.crud`` from a file the root calls
+        ``backend.app.crud``, so dotted suffixes count too; but not a lone
+        name (``langflow.io`` is not ``io``) nor one that starts like a
+        standard-library module.
+        """
         self.files[module] = path
         parts = module.split(".")
         for index in range(len(parts)):
             suffix = ".".join(parts[index:])
+            if index and (len(parts) - index < 2 or parts[index] in _STDLIB):
+                continue
             self._suffixes.setdefault(suffix, []).append(module)
 
     def remove_file(self, module: str) -> None:
@@ -177,7 +187,11 @@ class WorkspaceIndex:
         try:
             yield consulted
         finally:
-            self._recorders.remove(consulted)
+            # By identity: two recorders may hold equal sets.
+            for position in range(len(self._recorders) - 1, -1, -1):
+                if self._recorders[position] is consulted:
+                    del self._recorders[position]
+                    break
 
     def invalidate(self, module: str) -> set[str]:
         """Forget a module's summary and those of every module that depended on it."""
@@ -243,6 +257,9 @@ class WorkspaceIndex:
     def class_of(self, qualname: str) -> ClassExport | None:
         found = self.lookup(qualname)
         return found if isinstance(found, ClassExport) else None
+
+
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
 
 
 def _best(candidates: list[str]) -> str:

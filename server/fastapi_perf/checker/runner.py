@@ -109,7 +109,11 @@ def _analyse_in_worker(job: tuple[Path, bytes]) -> FileOutcome:
     text, problem = decode_source(data, settings.max_file_size)
     if text is None:
         return FileOutcome(path, problem=problem)
-    return analyse_source(path, text, engine, settings, index)
+    try:
+        return analyse_source(path, text, engine, settings, index)
+    except Exception as error:  # a bug of ours must cost one file, not the run
+        detail = f"{type(error).__name__}: {error}"
+        return FileOutcome(path, problem=f"skipped: internal error ({detail}); please report it with this file")
 
 
 class Runner:

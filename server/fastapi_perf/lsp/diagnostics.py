@@ -176,9 +176,9 @@ def matches_current(ls: FastApiPerfServer, doc: OpenDocument, diagnostic: types.
     A client may ask for code actions with diagnostics of an older version;
     their edits would land in the wrong place, so they get none.
     """
-    analysis = doc.analysis.last
-    if analysis is None or analysis.version != doc.version:
+    if doc.too_large:
         return False
+    analysis = doc.latest()  # catches up if settings or the index changed since the last run
     encoding = ls.encoding
     wanted = (diagnostic.range.start.line, diagnostic.range.start.character, diagnostic.range.end.line, diagnostic.range.end.character)
     for finding in analysis.findings:

@@ -90,7 +90,7 @@ def parse_editor_settings(raw: Any) -> EditorSettings:
         raise ConfigError(f"settings must be an object, got {type(raw).__name__}")
     if isinstance(raw.get("settings"), dict):
         raw = raw["settings"]
-    flat = _flatten(raw)
+    flat = {key: value for key, value in _flatten(raw).items() if value is not None}  # null means "not set"
     table: dict[str, Any] = {}
     unsafe = None
     debounce = DEFAULT_DEBOUNCE_MS

@@ -21,6 +21,8 @@ class BlockingCallRule(Rule):
     category: ClassVar[Category] = Category.BLOCKING
     fastapi_only: ClassVar[bool] = False
     direct_message: ClassVar[str] = "`{target}()` blocks the event loop in `async def {function}`"
+    direct_only: ClassVar[bool] = False
+    """Report only direct calls: for calls whose effect depends on how helpers guard them."""
 
     def visit_call(self, call: CallSite, ctx: RuleContext) -> Iterable[Finding]:
         fn = call.function
@@ -28,6 +30,8 @@ class BlockingCallRule(Rule):
             return
         for reason in ctx.blocking(call):
             if reason.code != self.code:
+                continue
+            if reason.chain and self.direct_only:
                 continue
             if reason.chain:
                 helper = reason.chain[0].label.replace(".<locals>.", ".")

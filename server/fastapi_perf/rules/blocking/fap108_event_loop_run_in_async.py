@@ -10,7 +10,9 @@ class EventLoopRunInAsync(BlockingCallRule):
     """
     ## What it does
     Checks for `asyncio.run()`, `loop.run_until_complete()`, `anyio.run()`
-    and similar calls that start an event loop, made inside an `async def`.
+    and similar calls that start an event loop, made directly inside an
+    `async def`. Calls in sync helpers are not followed: such helpers usually
+    check for a running loop first.
 
     ## Why is this bad?
     A coroutine already runs on a loop. Starting another one from it raises
@@ -69,3 +71,6 @@ class EventLoopRunInAsync(BlockingCallRule):
     direct_message = "`{target}()` starts an event loop inside `async def {function}`, which already runs on one"
     summary = "An event loop is started inside a coroutine"
     default_severity: ClassVar[Severity] = Severity.ERROR
+    # Helpers that start a loop usually check for a running one first
+    # (``asyncio.get_running_loop()`` in a ``try``), so only direct calls count.
+    direct_only: ClassVar[bool] = True
