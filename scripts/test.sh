@@ -13,10 +13,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# A package is present when its command is on PATH or, for a package without
+# a command (second column starting with /), when that path (a glob) exists.
+present() {
+  case "$1" in
+    /*) compgen -G "$1" >/dev/null ;;
+    *) command -v "$1" >/dev/null 2>&1 ;;
+  esac
+}
 missing=()
 while read -r package command; do
   case "$package" in ""|\#*) continue ;; esac
-  command -v "$command" >/dev/null 2>&1 || missing+=("$package")
+  present "$command" || missing+=("$package")
 done < scripts/system-packages.txt
 if [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then

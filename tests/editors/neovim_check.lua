@@ -1,11 +1,12 @@
--- Drive fastapi-perf from a real Neovim (0.7 API: vim.lsp.start_client).
--- Usage: nvim --headless --clean -u NONE --cmd "let g:loaded_python3_provider=0" \
+-- Check a real Neovim against fastapi-perf, with the client configured by the
+-- documented init.lua snippet (docs/editors/neovim.md), loaded with -u.
+-- Usage: nvim --headless --clean -u snippet.lua --cmd "let g:loaded_python3_provider=0" \
 --          -c "luafile neovim_check.lua" app.py
--- Env: FAP_CMD (server command, space separated), FAP_OUT (result file), FAP_TIMEOUT_MS.
--- Writes lines: DIAG <line>:<col> <code> <message>, ACTION <kind> <title>, APPLIED <line text>.
+-- Env: FAP_OUT (result file), FAP_TIMEOUT_MS.
+-- Writes lines: CLIENT <name> <root_dir>, DIAG <line>:<col> <severity> <code> <message>,
+-- ACTION <kind> <title>, APPLIED <line text>, then RECHECKED (or ERROR ...).
 local out_path = assert(os.getenv("FAP_OUT"), "FAP_OUT not set")
 local timeout = tonumber(os.getenv("FAP_TIMEOUT_MS") or "30000")
-local cmd = vim.split(assert(os.getenv("FAP_CMD")), " ", { trimempty = true })
 
 local lines = {}
 local function emit(s) table.insert(lines, s) end
@@ -17,15 +18,22 @@ local function finish(code)
 end
 
 local bufnr = vim.api.nvim_get_current_buf()
-vim.bo[bufnr].filetype = "python"
-local client_id = vim.lsp.start_client({
-  name = "fastapi-perf",
-  cmd = cmd,
-  root_dir = vim.fn.fnamemodify(vim.api.nvim_buf_get_name(bufnr), ":p:h"),
-  init_options = { debounce = 0 },
-})
-if not client_id then emit("ERROR start_client failed") return finish(2) end
-vim.lsp.buf_attach_client(bufnr, client_id)
+if vim.bo[bufnr].filetype ~= "python" then
+  emit("ERROR filetype is '" .. vim.bo[bufnr].filetype .. "', the snippet's FileType autocmd cannot run")
+  return finish(2)
+end
+
+-- The snippet's FileType autocmd has run while the file was loaded: a client
+-- named fastapi-perf must be attached to this buffer.
+local client
+vim.wait(timeout, function()
+  for _, c in pairs(vim.lsp.buf_get_clients(bufnr)) do
+    if c.name == "fastapi-perf" then client = c end
+  end
+  return client ~= nil
+end, 20)
+if not client then emit("ERROR the snippet attached no fastapi-perf client") return finish(2) end
+emit(("CLIENT %s %s"):format(client.name, client.config.root_dir))
 
 local function ours()
   local found = {}
@@ -34,15 +42,15 @@ local function ours()
   end
   return found
 end
+local function code_of(d) return d.user_data and d.user_data.lsp and d.user_data.lsp.code end
 
-if not vim.wait(timeout, function() return #ours() > 0 end, 50) then
+if not vim.wait(timeout, function() return #ours() > 0 end, 20) then
   emit("ERROR no diagnostics within " .. timeout .. " ms") return finish(3)
 end
 local target
 for _, d in ipairs(ours()) do
-  local code = d.user_data and d.user_data.lsp and d.user_data.lsp.code
-  emit(("DIAG %d:%d %s %s"):format(d.lnum + 1, d.col + 1, tostring(code), d.message))
-  if code == "FAP103" then target = d end
+  emit(("DIAG %d:%d %d %s %s"):format(d.lnum + 1, d.col + 1, d.severity, tostring(code_of(d)), d.message))
+  if code_of(d) == "FAP103" then target = d end
 end
 if not target then emit("ERROR no FAP103 diagnostic") return finish(4) end
 
@@ -67,7 +75,6 @@ if not chosen.edit then
     if res.result then chosen = res.result end
   end
 end
-local client = vim.lsp.get_client_by_id(client_id)
 vim.lsp.util.apply_workspace_edit(chosen.edit, client.offset_encoding)
 for _, line in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)) do
   if line:find("asyncio") then emit("APPLIED " .. line) end
@@ -75,10 +82,10 @@ end
 -- The edit reaches the server as didChange; wait until the finding is gone.
 local gone = vim.wait(timeout, function()
   for _, d in ipairs(ours()) do
-    if d.user_data and d.user_data.lsp and d.user_data.lsp.code == "FAP103" then return false end
+    if code_of(d) == "FAP103" then return false end
   end
   return true
-end, 50)
+end, 20)
 emit(gone and "RECHECKED" or "ERROR finding still there after the fix")
-vim.lsp.stop_client(client_id)
+vim.lsp.stop_client(client.id)
 finish(gone and 0 or 7)
