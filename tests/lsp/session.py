@@ -81,3 +81,16 @@ def edits_of(action: types.CodeAction, uri: str) -> list[types.TextEdit]:
     if edit.document_changes:
         return [e for change in edit.document_changes if change.text_document.uri == uri for e in change.edits]
     return list(edit.changes[uri])
+
+
+async def published(client: LanguageClient, uri: str, predicate, limit: int = 20) -> list[types.Diagnostic]:
+    """The first diagnostics pushed for ``uri`` that satisfy ``predicate``.
+
+    The server may publish a document again when something else changes (the
+    background index finishing, say); a test waits for the state it expects.
+    """
+    for _ in range(limit):
+        params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        if params.uri == uri and predicate(list(params.diagnostics)):
+            return list(params.diagnostics)
+    raise AssertionError(f"no diagnostics for {uri} matched within {limit} notifications")

@@ -6,7 +6,7 @@ import pytest
 from lsprotocol import types
 
 from .conftest import APP
-from .session import change, diagnostics, is_pull, open_document
+from .session import change, diagnostics, is_pull, open_document, published
 
 
 async def test_open_reports_findings_with_everything_a_client_needs(client) -> None:
@@ -32,8 +32,7 @@ async def test_change_updates_and_close_clears(client) -> None:
     assert {d.code for d in await diagnostics(client, uri, 3)} == {"FAP103", "FAP201"}
     client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri=uri)))
     if not is_pull(client):
-        params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-        assert params.uri == uri and not params.diagnostics
+        assert await published(client, uri, lambda found: not found) == []
 
 
 @pytest.mark.parametrize("client", ["neovim@v0.11.0"], indirect=True)

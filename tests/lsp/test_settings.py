@@ -5,14 +5,11 @@ from __future__ import annotations
 from lsprotocol import types
 
 from .conftest import APP
-from .session import diagnostics, open_document
+from .session import diagnostics, open_document, published
 
 
-async def next_diagnostics(client, uri: str) -> list[types.Diagnostic]:
-    while True:
-        params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-        if params.uri == uri:
-            return list(params.diagnostics)
+def codes(found) -> set:
+    return {d.code for d in found}
 
 
 async def test_configuration_change_rechecks_open_documents(vscode) -> None:
@@ -20,11 +17,10 @@ async def test_configuration_change_rechecks_open_documents(vscode) -> None:
     assert {d.code for d in await diagnostics(vscode, uri, 1)} == {"FAP103", "FAP201"}
     vscode.set_configuration({"select": ["FAP2"], "debounce": 0}, section="fastapi-perf")
     vscode.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
-    assert {d.code for d in await next_diagnostics(vscode, uri)} == {"FAP201"}
+    await published(vscode, uri, lambda found: codes(found) == {"FAP201"})
     vscode.set_configuration({"severity": {"FAP201": "error"}, "debounce": 0}, section="fastapi-perf")
     vscode.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
-    found = {d.code: d for d in await next_diagnostics(vscode, uri)}
-    assert found["FAP201"].severity == types.DiagnosticSeverity.Error
+    await published(vscode, uri, lambda found: any(d.code == "FAP201" and d.severity == types.DiagnosticSeverity.Error for d in found))
 
 
 async def test_malformed_setting_warns_and_keeps_defaults(vscode) -> None:
@@ -49,7 +45,7 @@ async def test_pyproject_settings_and_preference(vscode) -> None:
     assert {d.code for d in await diagnostics(vscode, uri, 1)} == {"FAP103"}
     vscode.set_configuration({"configurationPreference": "editorOnly", "debounce": 0}, section="fastapi-perf")
     vscode.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
-    assert {d.code for d in await next_diagnostics(vscode, uri)} == {"FAP103", "FAP201"}
+    await published(vscode, uri, lambda found: codes(found) == {"FAP103", "FAP201"})
 
 
 async def test_watched_pyproject_change_rechecks(vscode) -> None:
@@ -64,7 +60,7 @@ async def test_watched_pyproject_change_rechecks(vscode) -> None:
             changes=[types.FileEvent(uri=(vscode.root / "pyproject.toml").as_uri(), type=types.FileChangeType.Changed)]
         )
     )
-    assert {d.code for d in await next_diagnostics(vscode, uri)} == {"FAP103"}
+    await published(vscode, uri, lambda found: codes(found) == {"FAP103"})
 
 
 async def test_broken_pyproject_warns(vscode) -> None:

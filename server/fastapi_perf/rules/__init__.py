@@ -15,6 +15,10 @@ from .blocking.fap107_blocking_client_call import BlockingClientCall
 from .blocking.fap108_event_loop_run_in_async import EventLoopRunInAsync
 from .caching.fap601_lru_cache_on_async import LruCacheOnAsync
 from .caching.fap604_client_per_request import ClientPerRequest
+from .pydantic.fap301_validate_in_loop import ValidateInLoop
+from .pydantic.fap302_heavy_validator import HeavyValidator
+from .pydantic.fap303_unbounded_request_body import UnboundedRequestBody
+from .pydantic.fap304_response_model_revalidation import ResponseModelRevalidation
 
 ALL_RULES: tuple[type[Rule], ...] = (
     BlockingOrmCall,
@@ -27,6 +31,10 @@ ALL_RULES: tuple[type[Rule], ...] = (
     EventLoopRunInAsync,
     AsyncEndpointWithoutAwait,
     SyncEndpointCallsAsync,
+    ValidateInLoop,
+    HeavyValidator,
+    UnboundedRequestBody,
+    ResponseModelRevalidation,
     LruCacheOnAsync,
     ClientPerRequest,
 )
