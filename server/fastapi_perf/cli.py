@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
     check.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
     check.add_argument("--no-follow-imports", action="store_true", help="analyse each file on its own, without following calls and types into other files")
+    check.add_argument("--infer", action="store_true", help="also ask jedi about receivers the import table cannot type (slower; up to 1 s per file)")
     check.add_argument("--config", type=Path, metavar="PYPROJECT", help="read settings from this pyproject.toml")
     check.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary or progress")
 
@@ -197,6 +198,8 @@ def apply_cli_overrides(settings: Settings, args: argparse.Namespace) -> Setting
         overrides["unsafe_fixes"] = True
     if args.no_follow_imports:
         overrides["follow_imports"] = False
+    if args.infer:
+        overrides["inference"] = True
     return settings.with_overrides(**overrides) if overrides else settings
 
 

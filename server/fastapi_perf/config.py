@@ -53,6 +53,8 @@ class Settings:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     follow_imports: bool = True
     """Follow calls and types into other files of the project (the workspace index)."""
+    inference: bool | None = None
+    """Ask jedi about receivers nothing cheaper could type. None: on in the editor, off in the CLI."""
     root: Path | None = field(default=None, compare=False)
     """The folder of the ``pyproject.toml`` the settings came from."""
     project_uses_fastapi: bool = False
@@ -83,7 +85,7 @@ class Settings:
 
     def fingerprint(self) -> str:
         """What the findings of a file depend on, for the result cache (no rule import needed)."""
-        key = repr((self.select, self.extend_select, self.ignore, self.follow_imports, self.options.cache_key()))
+        key = repr((self.select, self.extend_select, self.ignore, self.follow_imports, self.inference, self.options.cache_key()))
         return hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
 
     def with_overrides(self, **values: Any) -> Settings:
@@ -203,6 +205,7 @@ _READERS = {
     "unsafe-fixes": ("unsafe_fixes", _bool),
     "max-file-size": ("max_file_size", lambda v, k: _int(v, k, 1)),
     "follow-imports": ("follow_imports", _bool),
+    "inference": ("inference", _bool),
 }
 KNOWN_KEYS = tuple(_READERS)
 

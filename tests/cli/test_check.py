@@ -307,3 +307,16 @@ def test_gate_skips_files_without_fastapi(project) -> None:
     assert fastapi_perf("check", "--no-cache", cwd=root).returncode == 1
     root = project({"worker.py": plain, "requirements.txt": "", "pyproject.toml": "[tool.fastapi-perf]\nall-asyncio-files = true\n"})
     assert fastapi_perf("check", "--no-cache", cwd=root).returncode == 1
+
+
+def test_infer_asks_jedi_about_what_the_import_table_cannot_type(project) -> None:
+    source = (
+        "import asyncio\nimport sqlite3\nfrom fastapi import FastAPI\napp = FastAPI()\n\n"
+        "@app.post('/n')\nasync def n():\n    conn, limit = sqlite3.connect('x.db'), 1\n"
+        "    await asyncio.sleep(0)\n    return conn.execute('SELECT name FROM t LIMIT ?', (limit,)).fetchone()\n"
+    )
+    root = project({"app.py": source})
+    plain = json.loads(fastapi_perf("check", "--select", "FAP107", "--output-format", "json", "--no-cache", cwd=root).stdout)
+    inferred = json.loads(fastapi_perf("check", "--select", "FAP107", "--infer", "--output-format", "json", "--no-cache", cwd=root).stdout)
+    assert [i["location"]["row"] for i in plain] == [8]
+    assert [i["location"]["row"] for i in inferred] == [8, 10]

@@ -11,6 +11,8 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
+from .session import record_publications
+
 ROOT = Path(__file__).resolve().parents[2]
 SERVER = [sys.executable, "-m", "fastapi_perf", "lsp"]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT / "server")}
@@ -42,6 +44,7 @@ def prepare(lsp_client: LanguageClient, name: str, root: Path) -> None:
     lsp_client.client_name = name
     lsp_client.root = root
     lsp_client.registrations = []
+    record_publications(lsp_client)
     (root / "pyproject.toml").write_text("[project]\nname = 'app'\ndependencies = ['fastapi']\n")
 
     @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)

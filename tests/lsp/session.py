@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from lsprotocol import types
@@ -26,6 +27,48 @@ def open_document(client: LanguageClient, text: str, name: str = "app.py", versi
     return uri
 
 
+WAIT_S = 60.0
+
+
+def record_publications(client: LanguageClient) -> None:
+    """Keep every publishDiagnostics the server sends.
+
+    pytest-lsp's ``wait_for_notification`` sees only the notification that
+    arrives while it waits; two in a row (a republish, then the version a
+    test waits for) would lose the second. Tests read this log instead.
+    """
+    client.published = []
+    client.published_read = 0
+    client.published_event = asyncio.Event()
+
+    def on_publish(params: types.PublishDiagnosticsParams) -> None:
+        client.diagnostics[params.uri] = params.diagnostics
+        client.published.append(params)
+        client.published_event.set()
+
+    client.protocol.fm.features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = on_publish
+
+
+async def next_publication(client: LanguageClient, accept) -> types.PublishDiagnosticsParams:
+    """The first publication after the ones already read that ``accept`` takes (fails after a while)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + WAIT_S
+    while True:
+        while client.published_read < len(client.published):
+            params = client.published[client.published_read]
+            client.published_read += 1
+            if accept(params):
+                return params
+        client.published_event.clear()
+        remaining = deadline - loop.time()
+        if remaining <= 0:
+            raise AssertionError("the expected diagnostics never arrived")
+        try:
+            await asyncio.wait_for(client.published_event.wait(), remaining)
+        except asyncio.TimeoutError:
+            raise AssertionError("the expected diagnostics never arrived") from None
+
+
 async def diagnostics(client: LanguageClient, uri: str, version: int) -> list[types.Diagnostic]:
     """The diagnostics for exactly this version: pushed, or pulled when the client pulls."""
     if is_pull(client):
@@ -33,11 +76,14 @@ async def diagnostics(client: LanguageClient, uri: str, version: int) -> list[ty
             types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))
         )
         return list(report.items)
-    while True:
-        params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-        if params.uri == uri and params.version == version:
-            return list(params.diagnostics)
-        assert params.uri != uri or params.version is None or params.version < version, "diagnostics for a newer version than sent"
+
+    def accept(params: types.PublishDiagnosticsParams) -> bool:
+        if params.uri != uri:
+            return False
+        assert params.version is None or params.version <= version, "diagnostics for a newer version than sent"
+        return params.version == version
+
+    return list((await next_publication(client, accept)).diagnostics)
 
 
 def change(client: LanguageClient, uri: str, version: int, start: tuple[int, int], end: tuple[int, int], text: str) -> None:
@@ -83,14 +129,11 @@ def edits_of(action: types.CodeAction, uri: str) -> list[types.TextEdit]:
     return list(edit.changes[uri])
 
 
-async def published(client: LanguageClient, uri: str, predicate, limit: int = 20) -> list[types.Diagnostic]:
+async def published(client: LanguageClient, uri: str, predicate, limit: int = 0) -> list[types.Diagnostic]:
     """The first diagnostics pushed for ``uri`` that satisfy ``predicate``.
 
     The server may publish a document again when something else changes (the
     background index finishing, say); a test waits for the state it expects.
     """
-    for _ in range(limit):
-        params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-        if params.uri == uri and predicate(list(params.diagnostics)):
-            return list(params.diagnostics)
-    raise AssertionError(f"no diagnostics for {uri} matched within {limit} notifications")
+    params = await next_publication(client, lambda p: p.uri == uri and predicate(list(p.diagnostics)))
+    return list(params.diagnostics)

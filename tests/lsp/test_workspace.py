@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from .session import diagnostics, open_document
+from .session import diagnostics, open_document, published
 
 CRUD = """from sqlalchemy.orm import Session
 
@@ -37,10 +37,7 @@ def write_project(root) -> None:
 
 
 async def next_for(client, uri: str) -> list[types.Diagnostic]:
-    while True:
-        params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-        if params.uri == uri:
-            return list(params.diagnostics)
+    return await published(client, uri, lambda found: True)
 
 
 async def test_a_chain_into_another_file_and_its_update_on_disk(vscode) -> None:

@@ -14,10 +14,12 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from . import catalog
 from .facts import CallSite, FunctionInfo
+from .inference import Inference, receiver_end
 from .options import AnalysisOptions
 from .resolve import Instance, Resolver, canonical_method
 
@@ -55,9 +57,21 @@ class BlockingReason:
 class BlockingAnalysis:
     """Per-file memo of which calls and functions block."""
 
-    def __init__(self, resolver: Resolver, options: AnalysisOptions) -> None:
+    def __init__(
+        self,
+        resolver: Resolver,
+        options: AnalysisOptions,
+        inference: Inference | None = None,
+        locate: Callable[[CallSite, ast.expr], tuple[tuple, int, int] | None] | None = None,
+        text: str | None = None,
+        path: str | None = None,
+    ) -> None:
         self.resolver = resolver
         self.options = options
+        self.inference = inference
+        self.locate = locate
+        self.text = text
+        self.path = path
         self._function_memo: dict[int, dict[str, BlockingReason]] = {}
         self._in_progress: set[int] = set()
         self._call_memo: dict[int, list[BlockingReason]] = {}
@@ -70,7 +84,7 @@ class BlockingAnalysis:
         elif value is not None:
             qualname = value.qualname
         else:
-            qualname = None
+            qualname = self._inferred(call)
         if qualname is not None:
             entry = catalog.BLOCKING.get(qualname) or catalog.BLOCKING.get(canonical_method(qualname))
             if entry is not None:
@@ -156,6 +170,23 @@ class BlockingAnalysis:
         if fn is None or fn.is_async or fn.is_generator:
             return None
         return fn
+
+    def _inferred(self, call: CallSite) -> str | None:
+        """Ask jedi about ``receiver.method(...)`` in a coroutine when nothing cheaper knew."""
+        if self.inference is None or self.locate is None or call.function is None or not call.function.is_async:
+            return None
+        receiver = receiver_end(call.node)
+        if receiver is None:
+            return None
+        base = self.resolver.value_of(receiver, call.function)
+        if base is not None:
+            return None  # the resolver knows it: nothing to ask
+        located = self.locate(call, receiver)
+        if located is None:
+            return None
+        key, line, column = located
+        type_name = self.inference.type_of(key, line, column, self.text, self.path)
+        return f"{type_name}.{call.node.func.attr}" if type_name else None
 
     def _in_memory(self, call: CallSite) -> bool:
         """``zipfile.ZipFile(io.BytesIO(...))``: the "file" is a buffer in memory."""

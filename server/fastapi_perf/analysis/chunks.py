@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import warnings
 from dataclasses import dataclass
 
@@ -141,13 +142,18 @@ def _span_chunk(text: str, span: Span, lines: list[str]) -> Chunk:
     return chunk
 
 
+_DETECTED_AT = re.compile(r"\s*\(detected at line \d+\)")
+
+
 def _syntax_problem(error: BaseException, lines: list[str]) -> SyntaxProblem:
     if isinstance(error, SyntaxError):
         line = max((error.lineno or 1) - 1, 0)
         column = max((error.offset or 1) - 1, 0)
         text = lines[line] if line < len(lines) else ""
         column = min(column, len(text))
-        message = error.msg or "invalid syntax"
+        # Python names lines relative to what it parsed (one statement): the
+        # range carries the real position, so drop "(detected at line N)".
+        message = _DETECTED_AT.sub("", error.msg or "invalid syntax")
         if isinstance(error, IndentationError):
             message = f"IndentationError: {message}"
         start = Position(line, column)

@@ -24,6 +24,7 @@ from .resolve import Resolver
 from .symbols import ModuleSymbols
 
 if TYPE_CHECKING:
+    from .inference import Inference
     from .workspace import RemoteStep, WorkspaceIndex
 
 
@@ -34,6 +35,9 @@ class ModuleContext:
     options: AnalysisOptions
     path: str | None = None
     index: WorkspaceIndex | None = None
+    inference: Inference | None = None
+    text: str | None = None
+    """The whole file's text, when jedi must answer at once (the CLI)."""
     resolver: Resolver = field(init=False)
     blocking: BlockingAnalysis = field(init=False)
     cost: CostModel = field(init=False)
@@ -42,7 +46,7 @@ class ModuleContext:
 
     def __post_init__(self) -> None:
         self.resolver = Resolver(self.symbols, self.index)
-        self.blocking = BlockingAnalysis(self.resolver, self.options)
+        self.blocking = BlockingAnalysis(self.resolver, self.options, self.inference, self.locate, self.text, self.path)
         self.cost = CostModel(self.resolver, self.blocking)
 
     @property
@@ -60,6 +64,17 @@ class ModuleContext:
         if key not in self._dependencies:
             self._dependencies[key] = is_dependency(fn, self.resolver, self.symbols)
         return self._dependencies[key]
+
+    def locate(self, call: CallSite, receiver: ast.expr) -> tuple[tuple, int, int] | None:
+        """A stable key and the file position (1-based line, column) just inside ``receiver``'s end."""
+        chunk = self.chunk_of(call.function) if call.function else None
+        if chunk is None:
+            return None
+        end = chunk.node_range(receiver).end
+        column = max(end.column - 1, 0)
+        if chunk.text:  # the editor: keyed by the statement's text, so edits elsewhere keep the answer
+            return (hash(chunk.text), end.line, column), chunk.origin + end.line + 1, column
+        return (self.path, end.line, column), chunk.origin + end.line + 1, column
 
     def chunk_of(self, fn: FunctionInfo) -> Chunk | None:
         index = self.symbols.function_chunk.get(fn.qualname)

@@ -14,6 +14,7 @@ from .options import AnalysisOptions
 from .symbols import ModuleSymbols
 
 if TYPE_CHECKING:
+    from .inference import Inference
     from .workspace import WorkspaceIndex
 
 
@@ -31,12 +32,15 @@ def analyse_text(
     is_package: bool = False,
     path: str | None = None,
     index: WorkspaceIndex | None = None,
+    inference: Inference | None = None,
 ) -> FileResult:
     if text.startswith("\ufeff"):
         text = text[1:]
     chunks = parse_module(text)
     symbols = ModuleSymbols.merge([c.facts for c in chunks], module_name, is_package)
-    module = ModuleContext(chunks, symbols, options, path, index=index)
+    if inference is not None:
+        inference.new_budget()
+    module = ModuleContext(chunks, symbols, options, path, index=index, inference=inference, text=text)
     errors: list[RuleError] = []
     per_chunk = [engine.check_chunk(module, chunk, errors.append) for chunk in chunks]
     findings = assemble(chunks, per_chunk, symbols, newline=detect_newline(text))

@@ -27,6 +27,7 @@ from .options import AnalysisOptions
 from .symbols import ModuleSymbols
 
 if TYPE_CHECKING:
+    from .inference import Inference
     from .workspace import WorkspaceIndex
 
 
@@ -61,6 +62,8 @@ class IncrementalAnalysis:
     ) -> None:
         self.document = document
         self.index = index
+        self.inference: Inference | None = None
+        self.path: str | None = None
         self.symbols: ModuleSymbols | None = None
         self.consulted: set[str] = set()
         """Modules of the workspace the last run looked into."""
@@ -115,7 +118,7 @@ class IncrementalAnalysis:
             changed |= _imported_from(symbols, self._external)
             self._external = set()
         changed = _closure(changed, chunks)
-        module = ModuleContext(chunks, symbols, self.options, index=self.index)
+        module = ModuleContext(chunks, symbols, self.options, self.path, index=self.index, inference=self.inference)
         errors: list[RuleError] = []
         rerun = 0
         recording = self.index.recording() if self.index is not None else None

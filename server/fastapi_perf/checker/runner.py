@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from ..analysis.workspace import WorkspaceIndex
 
 PARALLEL_MIN_BYTES = 400_000
+INFERENCE_BUDGET_S = 1.0
 
 
 @dataclass(slots=True)
@@ -76,16 +77,26 @@ def decode_source(data: bytes, max_size: int) -> tuple[str | None, str | None]:
         return None, f"skipped: not valid UTF-8 (byte {error.start}); fastapi-perf reads UTF-8 source only"
 
 
-def analyse_source(path: Path, text: str, engine: Engine, settings: Settings, index: WorkspaceIndex | None = None) -> FileOutcome:
+def build_inference(settings: Settings):
+    if not settings.inference:
+        return None
+    from ..analysis.inference import Inference
+
+    return Inference(settings.root, eager=True, budget_s=INFERENCE_BUDGET_S)
+
+
+def analyse_source(
+    path: Path, text: str, engine: Engine, settings: Settings, index: WorkspaceIndex | None = None, inference=None
+) -> FileOutcome:
     from ..analysis.file_analysis import analyse_text
 
     module, package = module_name_for(path, settings.root)
     if index is None:
-        result = analyse_text(text, engine, settings.options, module, package, str(path))
+        result = analyse_text(text, engine, settings.options, module, package, str(path), inference=inference)
         deps: tuple[tuple[str, bytes], ...] = ()
     else:
         with index.recording() as consulted:
-            result = analyse_text(text, engine, settings.options, module, package, str(path), index=index)
+            result = analyse_text(text, engine, settings.options, module, package, str(path), index=index, inference=inference)
         consulted.discard(module)
         deps = tuple(
             sorted((str(index.files[m]), index.digests[m]) for m in consulted if m in index.digests and m in index.files)
@@ -94,23 +105,23 @@ def analyse_source(path: Path, text: str, engine: Engine, settings: Settings, in
     return FileOutcome(path, result.findings, None, errors, text.count("\n") + 1, deps)
 
 
-_WORKER: tuple[Engine, Settings, WorkspaceIndex | None] | None = None
+_WORKER: tuple | None = None
 
 
 def _init_worker(settings: Settings, files: dict[str, Path] | None) -> None:
     global _WORKER
-    _WORKER = (build_engine(settings), settings, build_index(files, settings))
+    _WORKER = (build_engine(settings), settings, build_index(files, settings), build_inference(settings))
 
 
 def _analyse_in_worker(job: tuple[Path, bytes]) -> FileOutcome:
     assert _WORKER is not None
-    engine, settings, index = _WORKER
+    engine, settings, index, inference = _WORKER
     path, data = job
     text, problem = decode_source(data, settings.max_file_size)
     if text is None:
         return FileOutcome(path, problem=problem)
     try:
-        return analyse_source(path, text, engine, settings, index)
+        return analyse_source(path, text, engine, settings, index, inference)
     except Exception as error:  # a bug of ours must cost one file, not the run
         detail = f"{type(error).__name__}: {error}"
         return FileOutcome(path, problem=f"skipped: internal error ({detail}); please report it with this file")
@@ -233,7 +244,7 @@ class Runner:
         if not jobs:
             return
         global _WORKER
-        _WORKER = (self.engine, self.settings, self.index)
+        _WORKER = (self.engine, self.settings, self.index, build_inference(self.settings))
         for job in jobs:
             outcome = _analyse_in_worker(job)
             done += 1

@@ -191,7 +191,7 @@ def matches_current(ls: FastApiPerfServer, doc: OpenDocument, diagnostic: types.
 
 
 def result_id(ls: FastApiPerfServer, doc: OpenDocument) -> str:
-    return f"{doc.version}:{ls.generation}"
+    return f"{doc.version}:{ls.generation}:{doc.revision}"
 
 
 async def refresh_pull_diagnostics(ls: FastApiPerfServer) -> None:
@@ -217,7 +217,11 @@ def register(server: FastApiPerfServer) -> None:
         rid = result_id(ls, doc)
         if params.previous_result_id == rid:
             return {"kind": "unchanged", "resultId": rid}
-        return {"kind": "full", "resultId": rid, "items": diagnostics_for(ls, doc)}
+        items = diagnostics_for(ls, doc)
+        from .semantic import answer_later
+
+        answer_later(ls, doc)
+        return {"kind": "full", "resultId": result_id(ls, doc), "items": items}
 
     @server.feature(types.WORKSPACE_DIAGNOSTIC)
     def workspace_diagnostic(ls: FastApiPerfServer, params: types.WorkspaceDiagnosticParams):

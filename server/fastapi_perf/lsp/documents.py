@@ -32,6 +32,10 @@ class OpenDocument:
     pending: object | None = field(default=None, repr=False)
     """The scheduled analysis task, cancelled by a newer edit."""
     settle_task: object | None = field(default=None, repr=False)
+    semantic_task: object | None = field(default=None, repr=False)
+    revision: int = 0
+    """Bumped when results change without a new version (jedi's answers, other files)."""
+    """jedi answering this document's questions in a worker thread."""
     """The scheduled refresh of this document's summary in the workspace index."""
 
     @property

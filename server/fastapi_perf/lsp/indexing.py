@@ -162,6 +162,7 @@ def recheck_dependents(ls: FastApiPerfServer, modules: set[str], exclude: OpenDo
             continue
         doc.analysis.external_change(affected)
         doc.analysis_stale = True
+        doc.revision += 1
         doc.items_key = None
         if not ls.pull_mode:
             schedule(ls, doc, 0)

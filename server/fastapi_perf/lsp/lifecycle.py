@@ -106,6 +106,7 @@ async def recheck_all(ls: FastApiPerfServer) -> None:
     for doc in list(ls.documents.values()):
         doc.analysis.reset()  # drop cached findings: what they were computed from changed
         doc.analysis_stale = True
+        doc.revision += 1
         doc.items_key = None
         if not ls.pull_mode:
             schedule(ls, doc, 0)

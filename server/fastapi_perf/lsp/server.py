@@ -53,10 +53,13 @@ class FastApiPerfServer(LanguageServer):
     def settings_changed(self) -> None:
         self.generation += 1
         self._project_settings.clear()
+        from .semantic import attach_inference
+
         for doc in self.documents.values():
             settings = self.settings_for(doc.path)
             doc.settings = settings
             doc.analysis.reset(self.engine_for(settings), settings.options)
+            attach_inference(self, doc)
             doc.items_key = None
         if self.index is not None:
             self.index.options = self.settings_for(None).options if not self.documents else next(iter(self.documents.values())).settings.options

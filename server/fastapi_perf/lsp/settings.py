@@ -27,6 +27,7 @@ _KEYS = {
     "extendCpuHeavyCalls": "extend-cpu-heavy-calls",
     "allAsyncioFiles": "all-asyncio-files",
     "exclude": "exclude",
+    "inference": "inference",
 }
 # Every editor setting, for clients that want to describe them (the VS Code
 # extension's package.json is tested against this): key -> (JSON type, default, description).
@@ -42,6 +43,7 @@ EDITOR_SETTINGS: dict[str, tuple[str, Any, str]] = {
     "fixAll.unsafe": ("boolean", False, "Let fix-all apply unsafe fixes too."),
     "debounce": ("number", DEFAULT_DEBOUNCE_MS, "Milliseconds to wait after an edit before analysing."),
     "configurationPreference": ("string", "editorFirst", "How editor settings combine with pyproject.toml: editorFirst, filesystemFirst or editorOnly."),
+    "inference": ("boolean", True, "Ask jedi about values the import table cannot type (answers arrive as a second update)."),
 }
 
 # Keys the editor extension uses for itself; accepted and ignored here.
@@ -55,6 +57,8 @@ class EditorSettings:
     unsafe_fixes: bool | None = None
     debounce_ms: int = DEFAULT_DEBOUNCE_MS
     preference: str = "editorFirst"
+    interpreter: str | None = None
+    """The Python the editor points at (jedi introspects libraries with it when the workspace is trusted)."""
 
     def apply(self, project: Settings) -> Settings:
         """Merge these editor settings with a project's ``pyproject.toml`` settings."""
@@ -95,6 +99,7 @@ def parse_editor_settings(raw: Any) -> EditorSettings:
     unsafe = None
     debounce = DEFAULT_DEBOUNCE_MS
     preference = "editorFirst"
+    interpreter = None
     for key, value in flat.items():
         if key in _KEYS:
             table[_KEYS[key]] = value
@@ -110,9 +115,12 @@ def parse_editor_settings(raw: Any) -> EditorSettings:
             if value not in PREFERENCES:
                 raise ConfigError(f"`configurationPreference` must be one of {', '.join(PREFERENCES)}, got {value!r}")
             preference = value
+        elif key == "interpreter":
+            candidates = value if isinstance(value, list) else [value]
+            interpreter = next((c for c in candidates if isinstance(c, str) and c), None)
         elif key.partition(".")[0] in _CLIENT_ONLY:
             continue
         else:
             raise ConfigError(f"unknown setting `{key}`")
     values = parse_table(table, "editor settings") if table else {}
-    return EditorSettings(values, unsafe, debounce, preference)
+    return EditorSettings(values, unsafe, debounce, preference, interpreter)

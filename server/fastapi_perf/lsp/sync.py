@@ -18,6 +18,7 @@ from ..analysis.incremental import IncrementalAnalysis
 from ..analysis.modules import module_name_for
 from .documents import OpenDocument, path_of
 from .indexing import attach, document_settled
+from .semantic import answer_later, attach_inference
 from .server import FastApiPerfServer
 
 
@@ -33,6 +34,7 @@ def register(server: FastApiPerfServer) -> None:
         doc = OpenDocument(item.uri, path, document, analysis, settings, item.language_id)
         ls.documents[item.uri] = doc
         attach(ls, doc)
+        attach_inference(ls, doc)
         schedule(ls, doc, 0)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -92,4 +94,5 @@ async def _analyse_later(ls: FastApiPerfServer, doc: OpenDocument, version: int,
     if ls.documents.get(doc.uri) is not doc or doc.version != version:
         return
     publish(ls, doc)
+    answer_later(ls, doc)
     ls.collector.touch()
