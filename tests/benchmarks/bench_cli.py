@@ -77,6 +77,8 @@ def bench_tree(title: str, root: Path, files: list[Path], runs: int, flake8_file
         print(row("ruff check --select ASYNC --no-cache", results["ruff"], lines, base))
     cold = timed(fp + ["--no-cache", "."], root, runs, env)
     print(row("fastapi-perf check --no-cache (cold)", cold, lines, base))
+    isolated = timed(fp + ["--no-cache", "--no-follow-imports", "."], root, runs, env)
+    print(row("  same, --no-follow-imports (no index)", isolated, lines, base))
     first = timed(fp + ["."], root, runs, env, before=clear)
     print(row("fastapi-perf check, empty cache (writes it)", first, lines, base))
     warm = timed(fp + ["."], root, runs, env)

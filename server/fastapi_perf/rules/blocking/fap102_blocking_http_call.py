@@ -75,8 +75,9 @@ class BlockingHttpCall(BlockingCallRule):
     where `requests` waits forever, and `requests.Response` and
     `httpx.Response` differ in places (`.ok` is `.is_success`). No fix is
     offered when the call passes options that httpx accepts only on the
-    client (`verify`, `cert`, `proxies`, `stream`, `hooks`). Close the client
-    in the application's lifespan handler.
+    client (`verify`, `cert`, `proxies`, `stream`, `hooks`); such a call is
+    offloaded instead, as below. Close the client in the application's
+    lifespan handler.
 
     For methods of a sync client or session and for `urllib`, the fix runs
     the same call in a worker thread (`await run_in_threadpool(...)`), which
@@ -102,7 +103,10 @@ class BlockingHttpCall(BlockingCallRule):
         qualname = ctx.callee(call) or ""
         library, _, verb = qualname.rpartition(".")
         if library in ("requests", "httpx") and verb in catalog.HTTP_VERBS:
-            return _async_client_fix(call, ctx, from_requests=library == "requests", verb=verb)
+            swap = _async_client_fix(call, ctx, from_requests=library == "requests", verb=verb)
+            # Options httpx takes only on a client (verify=False, proxies...): keep
+            # the call as it is and move it to a worker thread instead.
+            return swap or offload_fix(ctx, call, Applicability.UNSAFE)
         if qualname.startswith(("requests.Session.", "httpx.Client.", "urllib.", "urllib3.", "http.client.")):
             return offload_fix(ctx, call, Applicability.UNSAFE)
         return None
