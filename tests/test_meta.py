@@ -107,3 +107,12 @@ def test_core_never_imports_the_lsp_layer(folder: str) -> None:
 
 def test_severity_defaults_are_known() -> None:
     assert BY_CODE["FAP108"].default_severity.value == "error"
+
+
+def test_no_pyflakes_errors() -> None:
+    """Unused imports, undefined names and the like never land (ruff's F rules)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--select", "F,E9", "--output-format", "concise", "server", "tests", "scripts"],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

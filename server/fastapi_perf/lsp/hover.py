@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from ..analysis.findings import Position
 from ..analysis.noqa import codes_in
 from ..rules import BY_CODE
 from .server import FastApiPerfServer

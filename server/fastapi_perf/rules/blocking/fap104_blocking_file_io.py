@@ -6,7 +6,7 @@ from typing import ClassVar
 from ...analysis.blocking import BlockingReason
 from ...analysis.context import RuleContext
 from ...analysis.facts import CallSite
-from ...analysis.findings import Applicability, Edit, Fix
+from ...analysis.findings import Applicability, Fix
 from ...analysis.fixes import await_edits, module_alias, offload_fix
 from ...analysis.resolve import Ref
 from ..base import FixAvailability
