@@ -64,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     lsp = commands.add_parser("lsp", help="run the language server")
     lsp.add_argument("--stdio", action="store_true", help="talk over stdin/stdout (the default)")
     lsp.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP socket instead (for debugging)")
+    lsp.add_argument(
+        "--untrusted",
+        action="store_true",
+        help="the workspace is not trusted: never start its interpreter (or any other); see docs/robustness.md",
+    )
     return parser
 
 
@@ -80,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "lsp":
             from .lsp.server import run
 
-            return run(tcp=args.tcp)
+            return run(tcp=args.tcp, trusted=not args.untrusted)
     except ConfigError as error:
         print(f"fastapi-perf: error: {error}", file=sys.stderr)
         return EXIT_ERROR

@@ -7,7 +7,8 @@
  * and `synchronize.configurationSection`, which forwards setting changes.
  * The middleware only reshapes the settings the server sees (see
  * settings.ts): the default answer would be VS Code's nested object with
- * `null` for unset values.
+ * `null` for unset values. In an untrusted workspace the initialization
+ * options also carry `trusted: false` (docs/robustness.md).
  */
 import * as vscode from "vscode";
 import {
@@ -45,7 +46,9 @@ export function createClient(
     ],
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
-    initializationOptions: serverSettings(keys),
+    // `trusted: false` makes the server itself refuse to start any interpreter
+    // (jedi's environment among them); a restart follows when trust is granted.
+    initializationOptions: { ...serverSettings(keys), ...(vscode.workspace.isTrusted ? {} : { trusted: false }) },
     synchronize: { configurationSection: SECTION },
     middleware: {
       workspace: {

@@ -46,6 +46,8 @@ class Chunk:
     """Caches other layers keep per statement (the server's serialised diagnostics)."""
     signatures: dict | None = None
     """Cache of the module-level binding signatures this statement defines."""
+    bom: bool = False
+    """The text starts with a byte-order mark that ``ast`` did not see: columns on line 0 shift by one."""
 
     def line(self, relative: int) -> str:
         index = self.line_base + relative
@@ -57,6 +59,8 @@ class Chunk:
     def position(self, lineno: int, col_offset: int) -> "Position":
         """Convert an ``ast`` (1-based line, UTF-8 byte column) to a relative position."""
         line = lineno - 1
+        if self.bom and line == 0:
+            return Position(0, 1 + byte_to_char(self.line(0)[1:], col_offset))
         return Position(line, byte_to_char(self.line(line), col_offset))
 
     def node_range(self, node: ast.AST) -> Range:
@@ -74,12 +78,15 @@ class Chunk:
 def parse_chunk_text(text: str, origin: int, comments: tuple[Comment, ...] = ()) -> Chunk:
     """Parse one span of source on its own (the server's unit of re-parsing)."""
     chunk = Chunk(origin, [], None, None, 0, text, comments)
+    source = text
+    if text.startswith("\ufeff"):  # the editor keeps a byte-order mark in its text; ``ast`` rejects it
+        source, chunk.bom = text[1:], True
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            tree = ast.parse(text)
+            tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
-        chunk.syntax = _syntax_problem(error, split_lines(text))
+        chunk.syntax = _syntax_problem(error, split_lines(source), chunk.bom)
         return chunk
     chunk.statements = tree.body
     try:
@@ -142,23 +149,26 @@ def _span_chunk(text: str, span: Span, lines: list[str]) -> Chunk:
     return chunk
 
 
-_DETECTED_AT = re.compile(r"\s*\(detected at line \d+\)")
+# Python names lines relative to what it parsed (one statement, which moves as
+# lines are added above it): "(detected at line 3)", "... definition on line 2".
+_DETECTED_AT = re.compile(r"\s*\(detected at line \d+\)|\s+on line \d+(?=\)|$)")
 
 
-def _syntax_problem(error: BaseException, lines: list[str]) -> SyntaxProblem:
+def _syntax_problem(error: BaseException, lines: list[str], bom: bool = False) -> SyntaxProblem:
     if isinstance(error, SyntaxError):
         line = max((error.lineno or 1) - 1, 0)
         column = max((error.offset or 1) - 1, 0)
         text = lines[line] if line < len(lines) else ""
         column = min(column, len(text))
-        # Python names lines relative to what it parsed (one statement): the
-        # range carries the real position, so drop "(detected at line N)".
+        if bom and line == 0:  # ``lines`` lack the byte-order mark the document has
+            text, column = "\ufeff" + text, column + 1
+        # The range carries the real position: drop the statement-relative line numbers.
         message = _DETECTED_AT.sub("", error.msg or "invalid syntax")
         if isinstance(error, IndentationError):
             message = f"IndentationError: {message}"
         start = Position(line, column)
         end = Position(line, min(column + 1, len(text))) if column < len(text) else start
         return SyntaxProblem(f"SyntaxError: {message}", Range(start, end))
-    if isinstance(error, RecursionError):
+    if isinstance(error, (RecursionError, MemoryError)):  # CPython's parser gives up with an empty MemoryError
         return SyntaxProblem("SyntaxError: statement nested too deeply to analyse", Range(Position(0, 0), Position(0, 0)))
     return SyntaxProblem(f"SyntaxError: {error}", Range(Position(0, 0), Position(0, 0)))

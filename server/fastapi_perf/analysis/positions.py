@@ -5,6 +5,10 @@ the CLI prints, as Ruff does), and LSP clients count UTF-16 code units
 unless they negotiate UTF-8 or UTF-32. Lines are split the way LSP splits
 them: on ``\\r\\n``, ``\\r`` and ``\\n`` only (``str.splitlines`` also splits
 on form feeds and separators, which would shift every later line).
+
+A client can send a lone surrogate (JSON allows ``"\\ud800"``). It has no
+UTF-8 encoding; UTF-8 columns count it as three bytes (as ``surrogatepass``
+encodes it) instead of failing.
 """
 
 from __future__ import annotations
@@ -29,7 +33,24 @@ def byte_to_char(line: str, byte_column: int) -> int:
     """Code-point column of a UTF-8 byte column on ``line``."""
     if line.isascii():
         return byte_column
-    return len(line.encode("utf-8")[:byte_column].decode("utf-8", errors="ignore"))
+    try:
+        return len(line.encode("utf-8")[:byte_column].decode("utf-8", errors="ignore"))
+    except UnicodeEncodeError:  # a lone surrogate
+        return _utf8_to_char(line, byte_column)
+
+
+def _utf8_width(ch: str) -> int:
+    code = ord(ch)
+    return 1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4
+
+
+def _utf8_to_char(line: str, units: int) -> int:
+    count = 0
+    for index, ch in enumerate(line):
+        if count >= units:
+            return index
+        count += _utf8_width(ch)
+    return len(line)
 
 
 def char_to_units(line: str, column: int, encoding: str) -> int:
@@ -39,7 +60,7 @@ def char_to_units(line: str, column: int, encoding: str) -> int:
     prefix = line[:column]
     if encoding == "utf-16":
         return column + sum(1 for ch in prefix if ord(ch) > 0xFFFF)
-    return len(prefix.encode("utf-8"))
+    return len(prefix.encode("utf-8", "surrogatepass"))
 
 
 def units_to_char(line: str, units: int, encoding: str) -> int:
@@ -53,7 +74,10 @@ def units_to_char(line: str, units: int, encoding: str) -> int:
                 return index
             count += 2 if ord(ch) > 0xFFFF else 1
         return len(line)
-    encoded = line.encode("utf-8")[:units]
+    try:
+        encoded = line.encode("utf-8")[:units]
+    except UnicodeEncodeError:  # a lone surrogate
+        return _utf8_to_char(line, units)
     return len(encoded.decode("utf-8", errors="ignore"))
 
 

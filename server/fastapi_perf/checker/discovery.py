@@ -9,6 +9,7 @@ named explicitly on the command line is always checked.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -109,5 +110,13 @@ def _walk(top: Path, file_filter: FileFilter) -> Iterator[Path]:
         for name in filenames:
             if name.endswith(".py"):
                 child = base / name
-                if not file_filter.excluded(child, is_dir=False):
+                if not file_filter.excluded(child, is_dir=False) and _regular(child):
                     yield child
+
+
+def _regular(path: Path) -> bool:
+    """A regular file (links followed): a FIFO or a device named ``*.py`` would block the run, or never end."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True  # unreadable: the runner reports it on its own line

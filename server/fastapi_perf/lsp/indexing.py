@@ -51,7 +51,8 @@ async def build_index(ls: FastApiPerfServer) -> None:
         settings = ls.settings_for(root / "__init__.py")
         file_filter = FileFilter(settings.root or root, settings.exclude + settings.extend_exclude)
         for path in discover([root], file_filter):
-            files.setdefault(module_for(ls, path), path)
+            if _regular_file(path):
+                files.setdefault(module_for(ls, path), path)
     options = ls.settings_for(roots[0] / "__init__.py").options if roots else ls.settings_for(None).options
     ls.index = WorkspaceIndex(files, options, read=lambda path: _read_live_or_disk(ls, path))
     for doc in ls.documents.values():
@@ -82,7 +83,20 @@ def _read_live_or_disk(ls: FastApiPerfServer, path: Path) -> str | None:
             return doc.document.text
     from ..analysis.workspace import _read_text
 
-    return _read_text(path)
+    return _read_text(path) if _regular_file(path) else None
+
+
+def _regular_file(path: Path) -> bool:
+    """False for a FIFO, a socket or a device named ``*.py`` (or a link to one).
+
+    Anything in the index may be read by any analysis, on the event loop:
+    reading a FIFO blocks the whole server until something writes to it, and
+    ``/dev/zero`` never ends. Only regular files get into the index.
+    """
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 async def _begin_progress(ls: FastApiPerfServer, total: int):
@@ -140,7 +154,7 @@ def files_changed(ls: FastApiPerfServer, changes: list[types.FileEvent]) -> None
         if path is None or path.suffix != ".py":
             continue
         module = module_for(ls, path)
-        if change.type == types.FileChangeType.Deleted:
+        if change.type == types.FileChangeType.Deleted or not _regular_file(path):
             ls.index.remove_file(module)
         elif module not in ls.index.files:
             ls.index.add_file(module, path)

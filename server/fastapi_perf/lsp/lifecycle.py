@@ -13,6 +13,7 @@ import asyncio
 from lsprotocol import types
 
 from .server import CONFIG_SECTION, FastApiPerfServer
+from .settings import trusted_from
 
 CONFIGURATION_TIMEOUT_S = 2.0
 
@@ -30,6 +31,7 @@ def register(server: FastApiPerfServer) -> None:
     @server.feature(types.INITIALIZE)
     def initialize(ls: FastApiPerfServer, params: types.InitializeParams) -> None:
         ls.pull_mode = _capability(params.capabilities, "text_document.diagnostic") is not None
+        ls.trusted = ls.trusted and trusted_from(params.initialization_options)
         ls.update_editor_settings(params.initialization_options)
 
     @server.feature(types.INITIALIZED)

@@ -11,12 +11,23 @@ of updating pygls' copy.
 from __future__ import annotations
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidRequest
 from pygls.protocol import LanguageServerProtocol, lsp_method
+from pygls.protocol.json_rpc import RPCRequest
 
 
 class FastApiPerfProtocol(LanguageServerProtocol):
     def _user_handler(self, method: str):
         return self.fm.features.get(method)
+
+    def handle_message(self, message) -> None:
+        # The LSP: requests after ``shutdown`` must fail with InvalidRequest. pygls
+        # drops them without an answer, which leaves the client waiting forever.
+        if self._shutdown and isinstance(message, RPCRequest) and message.method != types.EXIT:
+            error = JsonRpcInvalidRequest(f"{message.method}: the server is shutting down")
+            self._send_response(message.id, None, error.to_response_error())
+            return
+        super().handle_message(message)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):

@@ -37,6 +37,11 @@ class FastApiPerfServer(LanguageServer):
         self._engines: dict[frozenset[str], Engine] = {}
         self.collector = IdleCollector()
         self.index: WorkspaceIndex | None = None
+        self.trusted = True
+        """False (``fastapi-perf lsp --untrusted``, or ``{"trusted": false}`` in
+        ``initializationOptions``): never start another Python interpreter, in
+        particular not the workspace's. Only ever lowered, never raised again;
+        see docs/robustness.md."""
 
     # -- settings --------------------------------------------------------------
     def update_editor_settings(self, raw: object) -> None:
@@ -99,20 +104,40 @@ class FastApiPerfServer(LanguageServer):
 
 
 def create_server() -> FastApiPerfServer:
-    from . import actions, diagnostics, hover, lifecycle, sync
+    from . import actions, debug, diagnostics, hover, lifecycle, sync
 
     server = FastApiPerfServer()
-    for module in (lifecycle, sync, diagnostics, actions, hover):
+    for module in (lifecycle, sync, diagnostics, actions, hover, debug):
         module.register(server)
     return server
 
 
-def run(tcp: str | None = None) -> int:
+def run(tcp: str | None = None, trusted: bool = True) -> int:
     logging.basicConfig(level=logging.WARNING, format="fastapi-perf: %(levelname)s %(message)s")
+    _forget_working_directory()
     server = create_server()
+    server.trusted = trusted
     if tcp:
         host, _, port = tcp.rpartition(":")
         server.start_tcp(host or "127.0.0.1", int(port))
     else:
         server.start_io()
     return 0
+
+
+def _forget_working_directory() -> None:
+    """Take the current folder off ``sys.path``.
+
+    ``python -m fastapi_perf`` (and ``python -c``) put it first, so a module
+    imported later (jedi, or a standard-library module imported lazily) could
+    be picked up from the workspace when the editor starts the server there.
+    The server never imports anything from the folder it runs in.
+    """
+    import os
+    import sys
+
+    try:
+        cwd = os.getcwd()
+    except OSError:  # the folder was deleted
+        cwd = None
+    sys.path[:] = [entry for entry in sys.path if entry not in ("", ".", cwd)]

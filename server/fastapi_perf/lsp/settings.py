@@ -48,6 +48,9 @@ EDITOR_SETTINGS: dict[str, tuple[str, Any, str]] = {
 
 # Keys the editor extension uses for itself; accepted and ignored here.
 _CLIENT_ONLY = {"path", "interpreter", "trace", "importStrategy", "showNotifications", "enable", "args"}
+# Read once, from ``initializationOptions``, by ``trusted_from`` (lifecycle.py); ignored
+# afterwards, so a workspace's own settings can never make the server trust it.
+_INITIALIZE_ONLY = {"trusted"}
 
 
 @dataclass(frozen=True)
@@ -118,9 +121,23 @@ def parse_editor_settings(raw: Any) -> EditorSettings:
         elif key == "interpreter":
             candidates = value if isinstance(value, list) else [value]
             interpreter = next((c for c in candidates if isinstance(c, str) and c), None)
-        elif key.partition(".")[0] in _CLIENT_ONLY:
+        elif key.partition(".")[0] in _CLIENT_ONLY or key in _INITIALIZE_ONLY:
             continue
         else:
             raise ConfigError(f"unknown setting `{key}`")
     values = parse_table(table, "editor settings") if table else {}
     return EditorSettings(values, unsafe, debounce, preference, interpreter)
+
+
+def trusted_from(raw: Any) -> bool:
+    """``trusted`` from ``initializationOptions`` (top level, or Ruff-style under ``settings``).
+
+    Only an explicit ``false`` counts: anything else leaves the server as
+    trusting as its command line made it.
+    """
+    if not isinstance(raw, dict):
+        return True
+    for holder in (raw, raw.get("settings")):
+        if isinstance(holder, dict) and holder.get("trusted") is False:
+            return False
+    return True

@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""Memory over a long session: 10,000 edits on one document, then 200 open/close cycles.
+
+    python tests/benchmarks/bench_memory.py [--edits 10000] [--cycles 200] [--lines 2000]
+
+One server (default settings but ``debounce`` 0, inference on as in an
+editor) gets a generated FastAPI module and ``--edits`` edits to it: one
+character typed and deleted at places spread over the file, and every 25th
+edit a new route pasted in and, 25 edits later, removed, so the text ends
+where it started. Every 10th edit waits for that version's diagnostics.
+Then 20 other modules are opened and closed in turn, ``--cycles`` times in
+all. The server's RSS is read from ``/proc`` after a warm-up (the first
+500 edits and 20 cycles: caches fill once), along the way, and at the end
+after an idle second (the server collects garbage when idle). The target:
+growth under 20 MB. Latency of the waited-for edits is printed per
+thousand edits, to show it does not drift. It asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from lsp_session import Session, summary
+
+import synth
+from bench_lsp import edit_sites
+
+ROUTE = '\n\n@app.get("/pasted")\nasync def pasted():\n    time.sleep(1)\n    return {"ok": True}\n'
+WARM_EDITS = 500
+WARM_CYCLES = 20
+TARGET_MB = 20.0
+
+
+def settle(session: Session) -> float:
+    time.sleep(1.5)  # the idle collection runs after 1 s without edits
+    return session.rss_mb()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--edits", type=int, default=10_000)
+    parser.add_argument("--cycles", type=int, default=200)
+    parser.add_argument("--lines", type=int, default=2000)
+    args = parser.parse_args()
+    args.edits = max(50, args.edits // 50 * 50)
+    text = synth.module(args.lines, seed=5)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "pyproject.toml").write_text("[project]\nname = 'memory'\ndependencies = ['fastapi']\n")
+        path = folder / "service.py"
+        path.write_text(text)
+        others = []
+        for index in range(20):
+            other = folder / f"other_{index}.py"
+            other.write_text(synth.module(300, seed=100 + index))
+            others.append(other)
+        session = Session(folder, {"debounce": 0})
+        try:
+            uri = session.open(path, text)
+            session.diagnostics(uri, 1)
+            session.wait_indexed()
+            lines = text.split("\n")
+            sites = edit_sites(lines, 200)
+            paste_line = len(lines) - 1
+            version = 1
+            rows = []
+            latencies: list[float] = []
+            baseline = None
+            started = time.perf_counter()
+            for index in range(args.edits):
+                version += 1
+                step = index % 50
+                if step == 0:
+                    sent = session.change(uri, version, paste_line, 0, None, ROUTE)
+                elif step == 25:
+                    sent = session.change(uri, version, paste_line, 0, (paste_line + ROUTE.count("\n"), 0), "")
+                else:
+                    pair = (step - 1) if step < 25 else (step - 26)  # 24 edits: 12 type-and-delete pairs
+                    line, column = sites[(index // 50 * 24 + pair // 2) % len(sites)]
+                    if pair % 2 == 0:
+                        sent = session.change(uri, version, line, column, None, "7")
+                    else:
+                        sent = session.change(uri, version, line, column, (line, column + 1), "")
+                if index % 10 == 9:
+                    stamp, _ = session.diagnostics(uri, version)
+                    latencies.append((stamp - sent) * 1000)
+                    session.published.clear()
+                if index + 1 == WARM_EDITS:
+                    baseline = settle(session)
+                    rows.append((f"after {WARM_EDITS:,} edits (baseline)", baseline))
+                if (index + 1) % 1000 == 0:
+                    rows.append((f"after {index + 1:,} edits", session.rss_mb()))
+                    print(f"edits {index - 998:>6,}-{index + 1:<6,} {summary(latencies)}", flush=True)
+                    latencies = []
+            version += 1
+            session.change(uri, version, 0, 0, None, "")
+            session.diagnostics(uri, version)
+            held = session.document_text(uri)[1]["result"]["text"]
+            assert held == text, "the edits cancel out in runs of 50: the server's text must be the original"
+            edits_s = time.perf_counter() - started
+            rows.append((f"after {args.edits:,} edits, idle", settle(session)))
+            cycle_base = None
+            for cycle in range(args.cycles):
+                other = others[cycle % len(others)]
+                other_uri = session.open(other, other.read_text())
+                session.diagnostics(other_uri, 1)
+                session.close_document(other_uri)
+                session.published.clear()
+                if cycle + 1 == WARM_CYCLES:
+                    cycle_base = settle(session)
+                    rows.append((f"after {WARM_CYCLES} open/close cycles", cycle_base))
+            rows.append((f"after {args.cycles} open/close cycles, idle", settle(session)))
+            peak = session.peak_rss_mb()
+        finally:
+            session.close()
+    print(f"\n# {args.edits:,} edits on a {args.lines:,}-line module ({edits_s:.0f} s), then {args.cycles} open/close cycles\n")
+    print(f"{'when':<44} {'RSS MB':>8} {'vs baseline':>12}")
+    for label, rss in rows:
+        print(f"{label:<44} {rss:8.1f} {rss - baseline:+12.1f}")
+    growth = rows[-1][1] - baseline
+    edits_growth = rows[next(i for i, r in enumerate(rows) if r[0].endswith("edits, idle"))][1] - baseline
+    print(f"\npeak RSS {peak:.1f} MB; growth over the edits {edits_growth:+.1f} MB, over the whole session {growth:+.1f} MB "
+          f"(target < {TARGET_MB:.0f} MB: {'met' if growth < TARGET_MB else 'NOT met'})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
