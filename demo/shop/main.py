@@ -7,12 +7,14 @@ from fastapi import FastAPI
 
 from .accounts import router as accounts_router
 from .catalog import router as catalog_router
+from .insights import router as insights_router
 from .orders import router as orders_router
 
 app = FastAPI(title="Demo shop")
 app.include_router(catalog_router)
 app.include_router(orders_router)
 app.include_router(accounts_router)
+app.include_router(insights_router)
 
 
 @lru_cache(maxsize=16)  # error: FAP601

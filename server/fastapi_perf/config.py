@@ -48,6 +48,7 @@ class Settings:
     severity: tuple[tuple[str, Severity], ...] = ()
     extend_blocking_calls: tuple[tuple[str, tuple[str, ...]], ...] = ()
     extend_cpu_heavy_calls: tuple[str, ...] = ()
+    extend_critical_calls: tuple[str, ...] = ()
     all_asyncio_files: bool = False
     unsafe_fixes: bool = False
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
@@ -68,6 +69,7 @@ class Settings:
         return AnalysisOptions(
             extend_blocking_calls=self.extend_blocking_calls,
             extend_cpu_heavy_calls=self.extend_cpu_heavy_calls,
+            extend_critical_calls=self.extend_critical_calls,
             all_asyncio_files=self.all_asyncio_files,
             project_uses_fastapi=self.project_uses_fastapi,
         )
@@ -201,6 +203,7 @@ _READERS = {
     "severity": ("severity", _severity_table),
     "extend-blocking-calls": ("extend_blocking_calls", _blocking_table),
     "extend-cpu-heavy-calls": ("extend_cpu_heavy_calls", _str_list),
+    "extend-critical-calls": ("extend_critical_calls", _str_list),
     "all-asyncio-files": ("all_asyncio_files", _bool),
     "unsafe-fixes": ("unsafe_fixes", _bool),
     "max-file-size": ("max_file_size", lambda v, k: _int(v, k, 1)),

@@ -111,6 +111,64 @@ def test_an_import_change_reaches_every_reader() -> None:
     assert incremental_findings(analysis) == fresh(doc.text)
 
 
+CLASSES = '''import time
+from fastapi import FastAPI
+from pydantic import BaseModel
+
+app = FastAPI()
+
+
+class Store:
+    def __init__(self):
+        self.items = {}
+
+    def fetch(self, key):
+        value = self.items.get(key)
+        return value
+
+
+class Item(BaseModel):
+    name: str
+
+
+store = Store()
+
+
+@app.get("/items/{key}")
+async def read(key: str):
+    return store.fetch(key)
+
+
+@app.post("/items")
+async def create(items: list[Item]):
+    return items
+'''
+
+
+def test_an_edit_inside_a_method_rechecks_only_its_class_until_the_method_changes_shape() -> None:
+    doc = Document(CLASSES)
+    analysis = IncrementalAnalysis(doc, ALL_ENGINE, AnalysisOptions())
+    analysis.run()
+    line = CLASSES.splitlines().index("        return value")
+    doc.apply_change(Position(line, 8), Position(line, 8), "value = value or None; ")
+    assert analysis.run().rerun == 1  # the class: `store = Store()` and `read` read it, but nothing they see changed
+    doc.apply_change(Position(line, 8), Position(line, 8), "time.sleep(1); ")
+    result = analysis.run()
+    assert result.rerun == 3  # the class, `store = Store()` and the route that calls `store.fetch`
+    assert incremental_findings(analysis) == fresh(doc.text)
+    assert "FAP103" in {f.code for f in result.findings}
+
+
+def test_a_change_to_a_model_field_rechecks_its_readers() -> None:
+    doc = Document(CLASSES)
+    analysis = IncrementalAnalysis(doc, ALL_ENGINE, AnalysisOptions())
+    analysis.run()
+    line = CLASSES.splitlines().index("    name: str")
+    doc.apply_change(Position(line, 4), Position(line, 13), "name: bytes")
+    assert analysis.run().rerun > 1  # the body of a class is seen exactly, not as a summary
+    assert incremental_findings(analysis) == fresh(doc.text)
+
+
 EDITS = st.lists(
     st.tuples(
         st.floats(0, 1),

@@ -53,6 +53,13 @@ class ModuleContext:
     def uses_fastapi(self) -> bool:
         return self.symbols.imports_fastapi or self.options.project_uses_fastapi
 
+    def is_own(self, qualname: str) -> bool:
+        """A name defined in this file: answered from its symbols, never through the index.
+
+        Asking the index would summarise this very file (a second parse).
+        """
+        return qualname.startswith(self.symbols.qualify(""))
+
     def route(self, fn: FunctionInfo) -> Route | None:
         key = id(fn)
         if key not in self._routes:
@@ -90,6 +97,8 @@ class RuleContext:
         self.chunk = chunk
         self.resolver = module.resolver
         self.options = module.options
+        self._callees: dict[int, str | None] = {}
+        """Several rules ask for the same call's callee; this context lives for one check of one chunk."""
 
     # -- positions ---------------------------------------------------------
     def range(self, node: ast.AST, chunk: Chunk | None = None) -> Range:
@@ -125,7 +134,12 @@ class RuleContext:
         return _short(qualname.removeprefix("builtins."))
 
     def callee(self, call: CallSite) -> str | None:
-        return self.resolver.callee(call.node, call.function)
+        key = id(call.node)
+        try:
+            return self._callees[key]
+        except KeyError:
+            found = self._callees[key] = self.resolver.callee(call.node, call.function)
+            return found
 
     def route(self, fn: FunctionInfo) -> Route | None:
         return self.module.route(fn)

@@ -369,6 +369,10 @@ class Resolver:
                 return found.attributes.get(attr)
         return None
 
+    def deref(self, value: Value) -> Value:
+        """``SessionLocal`` imported from another file -> the ``sessionmaker(...)`` instance it is bound to there."""
+        return self._deref(value, 0)
+
     def _deref(self, value: Value, depth: int) -> Value:
         """Follow a reference to a module-level value of another workspace file to that value."""
         if type(value) is not Ref or self.index is None or value.qualname.startswith(self._prefix):

@@ -36,6 +36,8 @@ class Alias:
     """A module-level ``Annotated[...]`` alias: used as an annotation, it means ``type``."""
 
     type: str
+    dependency: object | None = None
+    """The ``Depends(...)`` it carries, as a ``dependency_facts.DepRef`` (FAP401/FAP402)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,9 @@ class RemoteReason:
     chain: tuple[RemoteStep, ...]
 
 
+_UNSET = object()
+
+
 @dataclass(slots=True)
 class FunctionExport:
     qualname: str
@@ -65,6 +70,21 @@ class FunctionExport:
     blocking: dict[str, RemoteReason]
     path: str
     range: Range
+    lazy_facts: Callable[[], object] | None = field(default=None, repr=False, compare=False)
+    _facts: object = field(default=_UNSET, repr=False, compare=False)
+
+    @property
+    def facts(self) -> object | None:
+        """Facts for categories 4-6, an ``exported_facts.ExportedFacts`` (dependencies, background work, aggregates).
+
+        Computed on first use (``summarize.LazyFacts``): few functions of a
+        summarised module are ever asked, and computing them for all doubled
+        the cost of summarising.
+        """
+        if self._facts is _UNSET:
+            loader, self.lazy_facts = self.lazy_facts, None
+            self._facts = loader() if loader is not None else None
+        return self._facts
 
 
 @dataclass(slots=True)
@@ -192,6 +212,16 @@ class WorkspaceIndex:
                 if self._recorders[position] is consulted:
                     del self._recorders[position]
                     break
+
+    def read(self, path: Path) -> str | None:
+        """A file's text as the index sees it (the server's open documents are read live)."""
+        return self._read(path)
+
+    def add_dependencies(self, module: str, consulted: set[str]) -> None:
+        """Record modules a summary came to depend on after it was made (its lazily computed facts)."""
+        summary = self._summaries.get(module)
+        if summary is not None:
+            summary.depends_on |= consulted
 
     def invalidate(self, module: str) -> set[str]:
         """Forget a module's summary and those of every module that depended on it."""

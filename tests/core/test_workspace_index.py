@@ -1,0 +1,120 @@
+"""The workspace index does only the work a question needs.
+
+A file's own names are answered from its symbols (never by summarising the
+file again), and the facts of categories 4-6 are computed per function on
+first use, from the text the summary was made of.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi_perf.analysis import summarize
+from fastapi_perf.analysis.file_analysis import analyse_text
+from fastapi_perf.analysis.modules import module_name_for
+from fastapi_perf.analysis.options import AnalysisOptions
+from fastapi_perf.analysis.workspace import FunctionExport, WorkspaceIndex, module_map
+from helpers import ALL_ENGINE
+
+DEPS = """\
+from fastapi import Depends
+from sqlalchemy.orm import Session
+
+from .db import SessionLocal
+
+
+def get_db():
+    db = SessionLocal()
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+def get_user(db: Session = Depends(get_db)):
+    return db.query(User).first()
+
+
+def unused(db: Session = Depends(get_db)):
+    return db.query(User).all()
+"""
+
+DB = """\
+from sqlalchemy import create_engine
+from sqlalchemy.orm import sessionmaker
+
+SessionLocal = sessionmaker(bind=create_engine("sqlite://"))
+"""
+
+ROUTES = """\
+from fastapi import APIRouter, Depends
+from sqlalchemy.orm import Session
+
+from .db import SessionLocal
+from .deps import get_user
+
+
+def local_db():
+    db = SessionLocal()
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+router = APIRouter()
+
+
+@router.get("/me")
+def me(user=Depends(get_user), db: Session = Depends(local_db)):  # two sessions
+    return user
+"""
+
+
+def project(tmp_path: Path) -> tuple[WorkspaceIndex, Path, AnalysisOptions]:
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "__init__.py").write_text("")
+    (app / "db.py").write_text(DB)
+    (app / "deps.py").write_text(DEPS)
+    (app / "routes.py").write_text(ROUTES)
+    options = AnalysisOptions(project_uses_fastapi=True)
+    files = sorted(tmp_path.rglob("*.py"))
+    return WorkspaceIndex(module_map(files, tmp_path), options), app / "routes.py", options
+
+
+def analyse(index: WorkspaceIndex, path: Path, root: Path, options: AnalysisOptions):
+    module, package = module_name_for(path, root)
+    result = analyse_text(path.read_text(), ALL_ENGINE, options, module, package, str(path), index=index)
+    assert not result.rule_errors, result.rule_errors
+    return result.findings
+
+
+def test_a_file_is_not_summarised_to_answer_its_own_names(tmp_path: Path) -> None:
+    index, routes, options = project(tmp_path)
+    findings = analyse(index, routes, tmp_path, options)
+    assert "FAP401" in {f.code for f in findings}  # get_user (another file) and local_db (this one)
+    assert "app.deps" in index._summaries
+    assert "app.routes" not in index._summaries
+
+
+def test_facts_are_computed_per_function_on_first_use(tmp_path: Path) -> None:
+    index, routes, options = project(tmp_path)
+    analyse(index, routes, tmp_path, options)
+    functions = index._summaries["app.deps"].functions
+    assert functions["get_user"]._facts is not None and functions["get_user"].facts.dependency.session is None
+    assert functions["get_db"].facts.dependency.session is not None
+    unused = functions["unused"]
+    assert isinstance(unused, FunctionExport) and unused.lazy_facts is not None  # never asked: never computed
+    assert unused.facts.dependency.queries
+
+
+def test_facts_come_from_the_text_the_summary_was_made_of(tmp_path: Path, monkeypatch) -> None:
+    index, routes, options = project(tmp_path)
+    summary = index.summary("app.deps")
+    (tmp_path / "app" / "deps.py").write_text(DEPS.replace("db.query(User).all()", "42"))
+    # The summary's own trees are kept while they are among the most recent: answers match the summary.
+    assert summary.functions["unused"].facts.dependency.queries
+    monkeypatch.setattr(summarize, "_KEEP_LINES", 0)
+    index.summary("app.routes")  # keeping this one's trees drops those of app.deps
+    assert summary.functions["get_user"].facts is None  # the text changed since: unknown, so no finding

@@ -1,0 +1,42 @@
+"""Facts of another file's functions: each part computed when read, from trees the index may have dropped."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from pathlib import Path
+
+from fastapi_perf.analysis.aggregates import AggregateFacts
+from fastapi_perf.analysis.dependency_facts import DependencyFacts
+from fastapi_perf.analysis.options import AnalysisOptions
+from fastapi_perf.analysis.workspace import FunctionExport, WorkspaceIndex, module_map
+
+ROOT = Path(__file__).parent / "workspaces" / "dependency_tree_across_files"
+
+
+def _export(qualname: str) -> FunctionExport:
+    index = WorkspaceIndex(module_map(sorted(ROOT.rglob("*.py")), ROOT), AnalysisOptions(project_uses_fastapi=True))
+    found = index.lookup(qualname)
+    assert isinstance(found, FunctionExport)
+    return found
+
+
+def test_parts_are_computed_one_at_a_time() -> None:
+    facts = _export("app.services.stats.status_counts").facts
+    assert facts._parts == {}
+    aggregate = facts.aggregate
+    assert isinstance(aggregate, AggregateFacts) and aggregate.aggregate is not None
+    assert set(facts._parts) == {"aggregate"}
+
+
+def test_a_part_asked_after_the_trees_were_dropped_reparses_the_file() -> None:
+    facts = _export("app.db.get_db").facts
+    facts._context = weakref.ref(_Dropped())  # as when the index let the trees go
+    gc.collect()
+    dependency = facts.dependency
+    assert isinstance(dependency, DependencyFacts) and dependency.session is not None
+    assert dependency.session.site.path.endswith("db.py")
+
+
+class _Dropped:
+    pass

@@ -1,0 +1,10 @@
+from fastapi import APIRouter
+
+from ..deps import DbSession
+
+router = APIRouter()
+
+
+@router.get("/daily")
+def daily(db: DbSession):  # error: FAP401
+    return {}
