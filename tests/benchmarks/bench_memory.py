@@ -45,6 +45,7 @@ def main() -> int:
     parser.add_argument("--edits", type=int, default=10_000)
     parser.add_argument("--cycles", type=int, default=200)
     parser.add_argument("--lines", type=int, default=2000)
+    parser.add_argument("--inference", choices=["on", "off"], default="on", help="jedi inference (on in editors by default)")
     args = parser.parse_args()
     args.edits = max(50, args.edits // 50 * 50)
     text = synth.module(args.lines, seed=5)
@@ -58,7 +59,7 @@ def main() -> int:
             other = folder / f"other_{index}.py"
             other.write_text(synth.module(300, seed=100 + index))
             others.append(other)
-        session = Session(folder, {"debounce": 0})
+        session = Session(folder, {"debounce": 0, "inference": args.inference == "on"})
         try:
             uri = session.open(path, text)
             session.diagnostics(uri, 1)

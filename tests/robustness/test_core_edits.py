@@ -63,14 +63,19 @@ def fresh_findings(text: str) -> list[tuple]:
         # reports columns); an open document keeps it, as the editor does.
         return position.line, position.column + (1 if bom and position.line == 0 else 0)
 
-    return [(f.code, shifted(f.range.start), shifted(f.range.end), f.message) for f in findings]
+    return [(f.code, shifted(f.range.start), shifted(f.range.end), f.message, related(f, shifted)) for f in findings]
+
+
+def related(finding, shifted=lambda p: (p.line, p.column)) -> tuple:
+    """The related locations in this file (message, start, end): they point into other statements."""
+    return tuple((r.message, shifted(r.range.start), shifted(r.range.end)) for r in finding.related if r.path is None)
 
 
 def incremental_findings(analysis: IncrementalAnalysis) -> list[tuple]:
     result = analysis.run()
     assert not result.errors, result.errors
     return [
-        (f.code, (f.range.start.line, f.range.start.column), (f.range.end.line, f.range.end.column), f.message)
+        (f.code, (f.range.start.line, f.range.start.column), (f.range.end.line, f.range.end.column), f.message, related(f))
         for f in result.findings
     ]
 
@@ -155,6 +160,19 @@ def test_random_edits_find_what_a_fresh_analysis_finds(base: str, edits) -> None
         if analyse_now:
             assert incremental_findings(analysis) == fresh_findings(text)
     assert incremental_findings(analysis) == fresh_findings(text)
+
+
+def test_a_related_location_follows_an_edit_that_leaves_the_helper_alike() -> None:
+    """A route's finding points at the blocking call inside its helper; the helper moves it (found by the soak)."""
+    base = BASES[0]
+    doc = Document(base)
+    analysis = IncrementalAnalysis(doc, ALL_ENGINE, AnalysisOptions())
+    assert incremental_findings(analysis) == fresh_findings(base)
+    line = base.split("\n").index("    time.sleep(0.1)")
+    for start, end, new in [((line, 15), (line, 16), ""), ((line, 0), (line, 0), "    x = 1\n")]:
+        doc.apply_change(Position(*start), Position(*end), new)
+        assert any(f[4] for f in fresh_findings(doc.text)), "the route's finding has a related location"
+        assert incremental_findings(analysis) == fresh_findings(doc.text)
 
 
 @settings(max_examples=int(300 * SCALE), deadline=None)

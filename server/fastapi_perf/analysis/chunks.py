@@ -48,6 +48,9 @@ class Chunk:
     """Cache of the module-level binding signatures this statement defines."""
     bom: bool = False
     """The text starts with a byte-order mark that ``ast`` did not see: columns on line 0 shift by one."""
+    anchors: dict | None = None
+    """The server's note of where its cached findings point: anchor name -> text of the statement
+    it names, when the findings were computed (``incremental.py`` re-checks if that text changed)."""
 
     def line(self, relative: int) -> str:
         index = self.line_base + relative

@@ -29,6 +29,17 @@ class FastApiPerfProtocol(LanguageServerProtocol):
             return
         super().handle_message(message)
 
+    def _check_handler_result(self, future) -> None:
+        # pygls (2.1) files the future of every notification whose handler is a coroutine,
+        # a thread or a generator (didOpen, didChange and didClose here) in
+        # ``_request_futures`` under a fresh id, and never takes it out: each edit left a
+        # future, its lock and its callbacks behind, 4 MB per 1,000 edits. (A cancelled one is
+        # left alone: ``shutdown`` cancels them while it iterates over the dict.)
+        if not future.cancelled():
+            for key in [key for key, pending in self._request_futures.items() if pending is future]:
+                del self._request_futures[key]
+        super()._check_handler_result(future)
+
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
         if (handler := self._user_handler(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
