@@ -132,6 +132,8 @@ def check_document(doc: Document, text: str) -> None:
 @given(st.sampled_from(CORE_BASES), st.lists(EDIT, min_size=1, max_size=25), st.integers(1, 4))
 # Deleting the whole statement after a complete one left an empty statement behind (found by this test).
 @example("\ufeff@app.get('/')\nasync def f():\n    time.sleep(1)\n", [(1.0, 0, "def g(x):\n    "), (0.875, 7, "def "), (0.8125, 11, "")], 1)
+# A backslash-newline inside a string that an edit opened ran past the re-split region (found by the soak).
+@example(BASES[3], [(0.0, 0, '"\\\n'), (0.0, 0, "f'")], 1)
 def test_random_edits_split_like_a_fresh_document(base: str, edits, check_every: int) -> None:
     doc = Document(base)
     text = base

@@ -52,6 +52,8 @@ _CONTINUATION = re.compile(r"(?:else|elif|except|finally)\b")
 _RECOVER = re.compile(r"(?:async\s+def|def|class)\s|@[A-Za-z_]")
 _DIRECTIVE = re.compile(r"noqa|fastapi-perf", re.IGNORECASE)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# The inside of a one-line string that has no closing quote: up to an unescaped line break.
+_BODY = {q: re.compile(rf"(?:[^{q}\\\r\n]|\\(?:\r\n|.))*", re.DOTALL) for q in ("'", '"')}
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,8 +176,15 @@ def _split(text: str, start: int, end: int | None, line: int) -> tuple[list[Span
             pos = end  # an unterminated triple-quoted string swallows the rest
             swallowed = True
         elif kind == "q1":
-            brk = _LINE_BREAK.search(text, pos, end)
-            pos = brk.start() if brk else end
+            # An unterminated one-line string: it stops at the first line break that is not
+            # escaped. One that is escaped at the very end of the region runs on past it (a
+            # string the edit opened, or that a backslash continues into the next statement).
+            body = _BODY[m.group()].match(text, pos, end)
+            if body.end() >= end:
+                pos, continued = end, True
+            else:
+                brk = _LINE_BREAK.search(text, pos, end)
+                pos = brk.start() if brk else end
         elif kind == "cont":
             continued = pos >= end
     spans.append(Span(chunk_start, end, chunk_line, tuple(comments)))
