@@ -27,7 +27,7 @@ import platform
 import statistics
 import sys
 import tempfile
-import time
+from pathlib import Path
 
 import fastapi
 import sqlalchemy
@@ -35,6 +35,9 @@ from cachetools import TTLCache, cached
 from fastapi import Depends, FastAPI
 from sqlalchemy import Integer, String, create_engine, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+sys.path.insert(0, str(Path(__file__).parent))
+from asgi_client import request  # noqa: E402
 
 STATUSES = ("new", "paid", "shipped", "delivered", "cancelled")
 CURRENCIES = [{"code": code, "decimals": 2} for code in ("EUR", "USD", "GBP", "JPY", "CHF", "SEK", "NOK", "DKK")]
@@ -49,36 +52,6 @@ class Order(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     status: Mapped[str] = mapped_column(String(20), index=True)
     owner_id: Mapped[int] = mapped_column(Integer, index=True)
-
-
-async def request(app, path: str) -> tuple[int, float]:
-    path, _, query = path.partition("?")
-    scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
-        "path": path, "raw_path": path.encode(), "query_string": query.encode(), "root_path": "", "headers": [],
-        "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80),
-    }
-    delivered = False
-
-    async def receive():
-        nonlocal delivered
-        if not delivered:
-            delivered = True
-            return {"type": "http.request", "body": b"", "more_body": False}
-        await asyncio.sleep(3600)
-
-    status, done = 500, None
-    start = time.perf_counter()
-
-    async def send(message):
-        nonlocal status, done
-        if message["type"] == "http.response.start":
-            status = message["status"]
-        elif message["type"] == "http.response.body" and not message.get("more_body"):
-            done = time.perf_counter()
-
-    await app(scope, receive, send)
-    return status, (done or time.perf_counter()) - start
 
 
 def build(path: str, rows: int) -> FastAPI:
@@ -133,7 +106,7 @@ def build(path: str, rows: int) -> FastAPI:
 async def timed(app, path: str, count: int) -> list[float]:
     times = []
     for _ in range(count):
-        status, seconds = await request(app, path)
+        status, seconds = await request(app, "GET", path)
         assert status == 200, (path, status)
         times.append(seconds)
     return times

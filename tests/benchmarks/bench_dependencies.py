@@ -29,6 +29,7 @@ import statistics
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 import fastapi
 import sqlalchemy
@@ -36,6 +37,9 @@ from fastapi import Depends, FastAPI, Header
 from sqlalchemy import ForeignKey, Integer, String, create_engine, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import QueuePool
+
+sys.path.insert(0, str(Path(__file__).parent))
+from asgi_client import request  # noqa: E402
 
 WORK_SECONDS = 0.02
 CONCURRENCY = 20
@@ -56,44 +60,6 @@ class Item(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     title: Mapped[str] = mapped_column(String(50))
-
-
-# -- a minimal ASGI client -----------------------------------------------------------
-
-
-async def request(app, method: str, path: str, headers: dict[str, str] | None = None) -> tuple[int, float]:
-    """(status, seconds until the response body was sent); 500 when the app raised."""
-    path, _, query = path.partition("?")
-    scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
-        "path": path, "raw_path": path.encode(), "query_string": query.encode(), "root_path": "",
-        "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()],
-        "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80),
-    }
-    delivered = False
-
-    async def receive():
-        nonlocal delivered
-        if not delivered:
-            delivered = True
-            return {"type": "http.request", "body": b"", "more_body": False}
-        await asyncio.sleep(3600)
-
-    status, done = 500, None
-    start = time.perf_counter()
-
-    async def send(message):
-        nonlocal status, done
-        if message["type"] == "http.response.start":
-            status = message["status"]
-        elif message["type"] == "http.response.body" and not message.get("more_body"):
-            done = time.perf_counter()
-
-    try:
-        await app(scope, receive, send)
-    except Exception:
-        status = 500
-    return status, (done or time.perf_counter()) - start
 
 
 # -- the applications --------------------------------------------------------------------

@@ -75,7 +75,10 @@ class Client:
                 name, _, value = line.decode().partition(":")
                 headers[name.lower()] = value.strip()
             body = stream.read(int(headers["content-length"]))
-            self.messages.put((NOW(), json.loads(body)))
+            self._received(NOW(), body)
+
+    def _received(self, stamp: float, body: bytes) -> None:
+        self.messages.put((stamp, json.loads(body)))
 
     def send(self, message: dict) -> None:
         body = json.dumps(message).encode()

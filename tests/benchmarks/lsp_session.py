@@ -54,34 +54,20 @@ class Session(Client):
         self.wait(lambda m: m.get("id") == rid)
         self.notify("initialized", {})
 
-    def _reader(self) -> None:
-        """``Client._reader``, but a publication is not parsed: only its uri and version are read.
+    def _received(self, stamp: float, body: bytes) -> None:
+        """A publication is not parsed: only its uri and version are read.
 
         Diagnostics of a 10,000-line module are about 600 KB of JSON; a Python
         client parsing each of 30 a second falls behind, the pipe fills, and
         the server then waits on its writes — a backlog of the client's making.
         """
-        stream = self.process.stdout
-        while True:
-            headers = {}
-            while True:
-                line = stream.readline()
-                if not line:
-                    return
-                line = line.strip()
-                if not line:
-                    break
-                name, _, value = line.decode().partition(":")
-                headers[name.lower()] = value.strip()
-            body = stream.read(int(headers["content-length"]))
-            stamp = NOW()
-            if body.startswith(_PUBLISH):
-                found = _URI_VERSION.match(body, len(_PUBLISH))
-                if found is not None:
-                    params = {"uri": json.loads(found.group(1)), "version": int(found.group(2)), "size": len(body)}
-                    self.messages.put((stamp, {"method": "textDocument/publishDiagnostics", "params": params}))
-                    continue
-            self.messages.put((stamp, json.loads(body)))
+        if body.startswith(_PUBLISH):
+            found = _URI_VERSION.match(body, len(_PUBLISH))
+            if found is not None:
+                params = {"uri": json.loads(found.group(1)), "version": int(found.group(2)), "size": len(body)}
+                self.messages.put((stamp, {"method": "textDocument/publishDiagnostics", "params": params}))
+                return
+        self.messages.put((stamp, json.loads(body)))
 
     def wait(self, predicate, timeout: float = 120.0) -> tuple[float, dict]:
         """The first message ``predicate`` takes; publications and progress are recorded on the way."""

@@ -102,10 +102,11 @@ def test_facts_are_computed_per_function_on_first_use(tmp_path: Path) -> None:
     index, routes, options = project(tmp_path)
     analyse(index, routes, tmp_path, options)
     functions = index._summaries["app.deps"].functions
-    assert functions["get_user"]._facts is not None and functions["get_user"].facts.dependency.session is None
+    assert "dependency" in functions["get_user"].facts.computed  # asked by FAP401's tree
+    assert functions["get_user"].facts.dependency.session is None
     assert functions["get_db"].facts.dependency.session is not None
     unused = functions["unused"]
-    assert isinstance(unused, FunctionExport) and unused.lazy_facts is not None  # never asked: never computed
+    assert isinstance(unused, FunctionExport) and unused.facts.computed == ()  # never asked: never computed
     assert unused.facts.dependency.queries
 
 
@@ -117,4 +118,4 @@ def test_facts_come_from_the_text_the_summary_was_made_of(tmp_path: Path, monkey
     assert summary.functions["unused"].facts.dependency.queries
     monkeypatch.setattr(summarize, "_KEEP_LINES", 0)
     index.summary("app.routes")  # keeping this one's trees drops those of app.deps
-    assert summary.functions["get_user"].facts is None  # the text changed since: unknown, so no finding
+    assert summary.functions["get_user"].facts.dependency is None  # the text changed since: unknown, so no finding

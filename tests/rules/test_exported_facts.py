@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-import weakref
 from pathlib import Path
 
 from fastapi_perf.analysis.aggregates import AggregateFacts
@@ -23,20 +21,15 @@ def _export(qualname: str) -> FunctionExport:
 
 def test_parts_are_computed_one_at_a_time() -> None:
     facts = _export("app.services.stats.status_counts").facts
-    assert facts._parts == {}
+    assert facts.computed == ()
     aggregate = facts.aggregate
     assert isinstance(aggregate, AggregateFacts) and aggregate.aggregate is not None
-    assert set(facts._parts) == {"aggregate"}
+    assert facts.computed == ("aggregate",)
 
 
 def test_a_part_asked_after_the_trees_were_dropped_reparses_the_file() -> None:
     facts = _export("app.db.get_db").facts
-    facts._context = weakref.ref(_Dropped())  # as when the index let the trees go
-    gc.collect()
+    facts._trees.drop()  # as when newer modules pushed its trees out
     dependency = facts.dependency
     assert isinstance(dependency, DependencyFacts) and dependency.session is not None
     assert dependency.session.site.path.endswith("db.py")
-
-
-class _Dropped:
-    pass

@@ -230,12 +230,10 @@ def _helper(call: CallSite, module: ModuleContext, remote: bool) -> tuple[str, A
     handed_session = _passes_session(call, module)
     if not handed_session and not file_mentions(index, qualname, _MARKERS):
         return None
-    from .workspace import FunctionExport
-
-    found = index.lookup(qualname)
-    if not isinstance(found, FunctionExport) or not (handed_session or export_mentions(index, found, _MARKERS)):
+    found = module.remote_function(qualname)
+    if found is None or not (handed_session or export_mentions(index, found, _MARKERS)):
         return None
-    facts = getattr(getattr(found, "facts", None), "aggregate", None)
+    facts = getattr(found.facts, "aggregate", None)
     return (qualname.rpartition(".")[2], facts) if facts is not None else None
 
 

@@ -213,15 +213,8 @@ def _helper(call: CallSite, module: ModuleContext, remote: bool) -> tuple[str, B
 
 
 def remote_background(qualname: str, module: ModuleContext) -> BackgroundFacts | None:
-    index = module.index
-    if index is None or qualname.startswith(module.symbols.qualify("")):
-        return None
-    from .workspace import FunctionExport
-
-    found = index.lookup(qualname)
-    if not isinstance(found, FunctionExport):
-        return None
-    return getattr(getattr(found, "facts", None), "background", None)
+    found = module.remote_function(qualname)
+    return getattr(found.facts, "background", None) if found is not None else None
 
 
 def retries(fn: FunctionInfo, module: ModuleContext) -> bool:

@@ -25,7 +25,7 @@ from .symbols import ModuleSymbols
 
 if TYPE_CHECKING:
     from .inference import Inference
-    from .workspace import RemoteStep, WorkspaceIndex
+    from .workspace import FunctionExport, RemoteStep, WorkspaceIndex
 
 
 @dataclass(eq=False)
@@ -59,6 +59,15 @@ class ModuleContext:
         Asking the index would summarise this very file (a second parse).
         """
         return qualname.startswith(self.symbols.qualify(""))
+
+    def remote_function(self, qualname: str) -> FunctionExport | None:
+        """A function of another workspace file, as the index summarised it (never one of this file)."""
+        if self.index is None or self.is_own(qualname):
+            return None
+        from .workspace import FunctionExport
+
+        found = self.index.lookup(qualname)
+        return found if isinstance(found, FunctionExport) else None
 
     def route(self, fn: FunctionInfo) -> Route | None:
         key = id(fn)

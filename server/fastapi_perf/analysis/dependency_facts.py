@@ -380,16 +380,8 @@ def site_of(node: ast.AST, fn: FunctionInfo, module: ModuleContext, remote: bool
 
 def remote_facts(qualname: str, module: ModuleContext) -> DependencyFacts | None:
     """The dependency facts the workspace index holds for a function of another file."""
-    index = module.index
-    if index is None or qualname.startswith(module.symbols.qualify("")):
-        return None
-    from .workspace import FunctionExport
-
-    found = index.lookup(qualname)
-    if not isinstance(found, FunctionExport):
-        return None
-    facts = getattr(found, "facts", None)
-    return getattr(facts, "dependency", None)
+    found = module.remote_function(qualname)
+    return getattr(found.facts, "dependency", None) if found is not None else None
 
 
 _OPENS_SESSIONS = re.compile(r"sessionmaker|Session\w*\(|connect\(|\.begin\(|acquire\(")
@@ -402,10 +394,8 @@ def _may_open_session(qualname: str, module: ModuleContext) -> bool:
     index = module.index
     if index is None or module.is_own(qualname) or not file_mentions(index, qualname, _OPENS_SESSIONS):
         return False
-    from .workspace import FunctionExport
-
-    found = index.lookup(qualname)
-    return isinstance(found, FunctionExport) and export_mentions(index, found, _OPENS_SESSIONS)
+    found = module.remote_function(qualname)
+    return found is not None and export_mentions(index, found, _OPENS_SESSIONS)
 
 
 def file_mentions(index, qualname: str, pattern: re.Pattern[str], span: Range | None = None) -> bool:

@@ -99,15 +99,10 @@ def callable_facts(ref: DepRef, module: ModuleContext) -> tuple[DependencyFacts 
     local = resolver.local_function(qualname)
     if local is not None:
         return function_facts(local, module), _definition(local, module)
-    index = module.index
-    if index is None or qualname.startswith(module.symbols.qualify("")):
+    found = module.remote_function(qualname)
+    if found is None:
         return None, None
-    from .workspace import FunctionExport
-
-    found = index.lookup(qualname)
-    if not isinstance(found, FunctionExport):
-        return None, None
-    facts = getattr(getattr(found, "facts", None), "dependency", None)
+    facts = getattr(found.facts, "dependency", None)
     return facts, (Site(found.range, found.path) if found.range is not None else None)
 
 

@@ -5,14 +5,13 @@ the index allows at the time: value types, return types, whether each sync
 function blocks (transitively, with the chain as file locations), and the
 methods and attributes of classes. It keeps no syntax trees: the facts of
 categories 4-6, which few functions are ever asked for, are computed on
-first use by re-parsing the module (:class:`LazyFacts`).
+first use, from the module's trees (:class:`ModuleTrees`).
 """
 
 from __future__ import annotations
 
 import ast
 from collections import OrderedDict
-from functools import partial
 from pathlib import Path
 
 from . import catalog
@@ -20,7 +19,7 @@ from .blocking import BlockingReason, Step
 from .chunks import Chunk, parse_module
 from .context import ModuleContext, _short
 from .dependency_facts import alias_dependency
-from .exported_facts import export_facts
+from .exported_facts import ExportedFacts
 from .facts import FunctionInfo
 from .modules import content_digest
 from .resolve import Instance
@@ -30,8 +29,8 @@ from .workspace import Alias, ClassExport, FunctionExport, ModuleSummary, Remote
 
 def summarize(module: str, path: str, chunks: list[Chunk], symbols: ModuleSymbols, index: WorkspaceIndex) -> ModuleSummary:
     context = ModuleContext(chunks, symbols, index.options, path, index=index)
-    facts = LazyFacts(index, module, path, symbols.is_package)
-    facts.keep(context, len(chunks[0].lines or ()) if chunks else 0)  # parse_module shares the file's lines
+    trees = ModuleTrees(index, module, path, symbols.is_package)
+    trees.keep(context, len(chunks[0].lines or ()) if chunks else 0)  # parse_module shares the file's lines
     resolver = context.resolver
     summary = ModuleSummary(module, path, uses_fastapi=symbols.imports_fastapi)
     for name, binding in symbols.bindings.items():
@@ -40,12 +39,12 @@ def summarize(module: str, path: str, chunks: list[Chunk], symbols: ModuleSymbol
         elif binding.kind == "function":
             fn = symbols.functions.get(name)
             if fn is not None:
-                summary.functions[name] = _function(fn, context, facts)
+                summary.functions[name] = _function(fn, context, trees)
         elif binding.kind == "class":
             klass = symbols.classes.get(name)
             if klass is None:
                 continue
-            methods = {m: _function(f, context, facts) for m, f in klass.methods.items()}
+            methods = {m: _function(f, context, trees) for m, f in klass.methods.items()}
             attributes = {}
             for attr in klass.instance_attrs.keys() | klass.assigned.keys():
                 value = resolver.member(Instance(symbols.qualify(klass.name)), attr)
@@ -63,7 +62,7 @@ def summarize(module: str, path: str, chunks: list[Chunk], symbols: ModuleSymbol
     return summary
 
 
-def _function(fn: FunctionInfo, context: ModuleContext, facts: LazyFacts) -> FunctionExport:
+def _function(fn: FunctionInfo, context: ModuleContext, trees: ModuleTrees) -> FunctionExport:
     chunk = context.chunk_of(fn)
     span = chunk.node_range(fn.node).shifted(chunk.origin) if chunk else None
     blocking = {}
@@ -78,7 +77,7 @@ def _function(fn: FunctionInfo, context: ModuleContext, facts: LazyFacts) -> Fun
         blocking,
         context.path or "",
         span,
-        partial(facts.get, fn.qualname),  # categories 4-6: see exported_facts.py
+        ExportedFacts(fn.qualname, trees),  # categories 4-6, computed when first read
     )
 
 
@@ -94,19 +93,18 @@ def remote_step(step: Step | RemoteStep, context: ModuleContext) -> RemoteStep:
     return RemoteStep(_short(step.function.qualname), step.label, context.path or "", span)
 
 
-class LazyFacts:
-    """The category 4-6 facts of one summarised module's functions, each computed when first asked.
+class ModuleTrees:
+    """A summarised module's trees, for the facts computed when first asked (``exported_facts``).
 
-    Answering needs the module's trees, which summaries do not keep: the
-    first question re-reads and re-parses the module, and the most recently
-    used modules keep their trees, up to :data:`_KEEP_LINES` lines in all
-    (trees cost about 1.5 KB a line), so that answers for their other
-    functions come without another parse. When the
-    text changed since the summary was made (the summary is about to be
-    invalidated), every answer is None: unknown, so no finding.
+    Summaries keep no trees. The summary's own are kept at first, and the
+    most recently used modules keep theirs, up to :data:`_KEEP_LINES` lines
+    in all (trees cost about 1.5 KB a line); a module whose trees were
+    dropped is re-read and re-parsed once. When its text changed since the
+    summary was made (the summary is about to be invalidated), there are no
+    trees: every fact is unknown, so no finding.
     """
 
-    _recent: OrderedDict[int, LazyFacts] = OrderedDict()
+    _recent: OrderedDict[int, ModuleTrees] = OrderedDict()
     _kept_lines = 0
 
     def __init__(self, index: WorkspaceIndex, module: str, path: str, is_package: bool) -> None:
@@ -115,35 +113,13 @@ class LazyFacts:
         self.path = path
         self.is_package = is_package
         self.digest = index.digests.get(module)
-        self._facts: dict[str, object | None] = {}
         self._context: ModuleContext | None = None
         self._lines = 0
         self._stale = False
-        self._busy: set[str] = set()
 
-    def get(self, qualname: str) -> object | None:
-        if qualname in self._facts:
-            return self._facts[qualname]
-        if qualname in self._busy:  # asked again while computing it (a cycle through other modules)
-            return None
-        context = self._load()
-        fn = context.symbols.all_functions.get(qualname) if context is not None else None
-        if fn is None:
-            return None
-        self._busy.add(qualname)
-        try:
-            with self.index.recording() as consulted:
-                facts = export_facts(fn, context)
-        finally:
-            self._busy.discard(qualname)
-        consulted.discard(self.module)
-        self.index.add_dependencies(self.module, consulted)
-        self._facts[qualname] = facts
-        return facts
-
-    def _load(self) -> ModuleContext | None:
+    def context(self) -> ModuleContext | None:
         if self._context is not None:
-            LazyFacts._recent.move_to_end(id(self), last=True)
+            ModuleTrees._recent.move_to_end(id(self), last=True)
             return self._context
         if self._stale:
             return None
@@ -159,14 +135,20 @@ class LazyFacts:
 
     def keep(self, context: ModuleContext, lines: int) -> None:
         """Hold the module's trees (the summary's own, or re-parsed), dropping the least recently used."""
-        recent = LazyFacts._recent
+        recent = ModuleTrees._recent
         self._context, self._lines = context, lines
         recent[id(self)] = self
-        LazyFacts._kept_lines += lines
-        while LazyFacts._kept_lines > _KEEP_LINES and len(recent) > 1:
+        ModuleTrees._kept_lines += lines
+        while ModuleTrees._kept_lines > _KEEP_LINES and len(recent) > 1:
             _, oldest = recent.popitem(last=False)
-            oldest._context = None
-            LazyFacts._kept_lines -= oldest._lines
+            oldest.drop()
+
+    def drop(self) -> None:
+        """Let the trees go; the next question re-parses the module."""
+        ModuleTrees._recent.pop(id(self), None)
+        if self._context is not None:
+            self._context = None
+            ModuleTrees._kept_lines -= self._lines
 
 
 _KEEP_LINES = 20_000

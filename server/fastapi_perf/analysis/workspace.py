@@ -58,9 +58,6 @@ class RemoteReason:
     chain: tuple[RemoteStep, ...]
 
 
-_UNSET = object()
-
-
 @dataclass(slots=True)
 class FunctionExport:
     qualname: str
@@ -70,21 +67,8 @@ class FunctionExport:
     blocking: dict[str, RemoteReason]
     path: str
     range: Range
-    lazy_facts: Callable[[], object] | None = field(default=None, repr=False, compare=False)
-    _facts: object = field(default=_UNSET, repr=False, compare=False)
-
-    @property
-    def facts(self) -> object | None:
-        """Facts for categories 4-6, an ``exported_facts.ExportedFacts`` (dependencies, background work, aggregates).
-
-        Computed on first use (``summarize.LazyFacts``): few functions of a
-        summarised module are ever asked, and computing them for all doubled
-        the cost of summarising.
-        """
-        if self._facts is _UNSET:
-            loader, self.lazy_facts = self.lazy_facts, None
-            self._facts = loader() if loader is not None else None
-        return self._facts
+    facts: object | None = None
+    """Facts for categories 4-6, an ``exported_facts.ExportedFacts``: each part computed when first read."""
 
 
 @dataclass(slots=True)

@@ -68,15 +68,9 @@ def scheduled_task(call: CallSite, ctx: RuleContext) -> Task | None:
     local = ctx.resolver.local_function(value.qualname)
     remote = None
     if local is None:
-        index = ctx.resolver.index
-        if index is None or ctx.module.is_own(value.qualname):
+        remote = ctx.module.remote_function(value.qualname)
+        if remote is None:
             return None
-        from ...analysis.workspace import FunctionExport
-
-        found = index.lookup(value.qualname)
-        if not isinstance(found, FunctionExport):
-            return None
-        remote = found
     return Task(expr, value.qualname, offloaded, local, remote)
 
 
