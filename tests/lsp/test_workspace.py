@@ -91,3 +91,57 @@ async def test_indexing_reports_progress(vscode) -> None:
     reports = vscode.progress_reports.get("fastapi-perf-indexing", [])
     kinds = [r.kind for r in reports]
     assert kinds[0] == "begin" and kinds[-1] == "end", kinds
+
+
+DEPS = """from fastapi import Depends
+from sqlalchemy.orm import Session, sessionmaker
+
+SessionLocal = sessionmaker()
+
+
+def get_db():
+    with SessionLocal() as db:
+        yield db
+
+
+def get_replica():
+    with SessionLocal() as db:
+        yield db
+
+
+def get_user(db: Session = Depends(get_replica)):
+    return db.get(dict, 1)
+"""
+
+DASHBOARD = """from fastapi import Depends, FastAPI
+from sqlalchemy.orm import Session
+
+from app.deps import get_db, get_user
+
+app = FastAPI()
+
+
+@app.get("/dashboard")
+def dashboard(user=Depends(get_user), db: Session = Depends(get_db)):
+    return user
+"""
+
+
+async def test_a_dependency_tree_across_files_and_its_update_on_disk(vscode) -> None:
+    (vscode.root / "app").mkdir()
+    (vscode.root / "app" / "__init__.py").write_text("")
+    deps = vscode.root / "app" / "deps.py"
+    deps.write_text(DEPS)
+    uri = open_document(vscode, DASHBOARD, name="app/main.py")
+    found = await diagnostics(vscode, uri, 1)
+    while not any(d.code == "FAP401" for d in found):  # the index may still be building
+        found = await next_for(vscode, uri)
+    finding = next(d for d in found if d.code == "FAP401")
+    assert {r.location.uri for r in finding.related_information} == {deps.as_uri()}
+    assert sorted(r.location.range.start.line for r in finding.related_information) == [7, 12]  # each `with SessionLocal()`
+    deps.write_text(DEPS.replace("Depends(get_replica)", "Depends(get_db)"))  # one callable: one session per request
+    vscode.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(changes=[types.FileEvent(uri=deps.as_uri(), type=types.FileChangeType.Changed)])
+    )
+    while any(d.code == "FAP401" for d in await next_for(vscode, uri)):
+        pass
