@@ -198,3 +198,91 @@ def test_random_edits_match_a_fresh_analysis(edits) -> None:
         if random.random() < 0.5:
             assert incremental_findings(analysis) == fresh(text)
     assert incremental_findings(analysis) == fresh(text)
+
+
+REBOUND = '''import time
+from fastapi import Depends, FastAPI
+from pydantic import BaseModel
+
+app = FastAPI()
+
+
+class Item(BaseModel):
+    name: str
+
+
+def helper():
+    def inner():
+        return 1
+    return inner()
+
+
+@app.get("/a")
+async def a(x=Depends(helper)):
+    time.sleep(1)
+    return helper()
+
+
+class Item(BaseModel):
+    name: str
+    size: int = 0
+
+
+def helper():
+    time.sleep(2)
+
+
+Item = dict
+'''
+
+
+def _symbols_view(symbols) -> dict:
+    """The merged symbols by identity, comparable across two merges of the same chunks."""
+    return {
+        "bindings": {k: id(v) for k, v in symbols.bindings.items()},
+        "functions": {k: id(v) for k, v in symbols.functions.items()},
+        "classes": {k: id(v) for k, v in symbols.classes.items()},
+        "all_functions": {k: id(v) for k, v in symbols.all_functions.items()},
+        "function_chunk": dict(symbols.function_chunk),
+        "binding_chunk": dict(symbols.binding_chunk),
+        "dependency_names": set(symbols.dependency_names),
+        "registered_routes": set(symbols.registered_routes),
+        "imports_fastapi": symbols.imports_fastapi,
+        "rebound": set(symbols.rebound),
+    }
+
+
+@settings(max_examples=200, deadline=None)
+@given(EDITS)
+def test_symbols_patched_after_an_edit_equal_a_fresh_merge(edits) -> None:
+    """Most edits patch the module's symbols instead of merging every chunk again; the result must be the same."""
+    from fastapi_perf.analysis.symbols import ModuleSymbols
+
+    doc = Document(REBOUND)
+    analysis = IncrementalAnalysis(doc, ALL_ENGINE, AnalysisOptions())
+    analysis.run()
+    text = REBOUND
+    for where, length, insert in edits:
+        start = int(where * len(text))
+        end = min(start + length, len(text))
+        if text[start - 1 : start + 1] == "\r\n" or text[end - 1 : end + 1] == "\r\n":
+            continue
+        doc.apply_change(position_of(text, start), position_of(text, end), insert)
+        text = text[:start] + insert + text[end:]
+        result = analysis.run()
+        merged = ModuleSymbols.merge([c.facts for c in result.chunks])
+        assert _symbols_view(analysis.symbols) == _symbols_view(merged)
+    assert incremental_findings(analysis) == fresh(text)
+
+
+def test_an_edit_inside_a_function_defined_twice_patches_the_symbols() -> None:
+    doc = Document(REBOUND)
+    analysis = IncrementalAnalysis(doc, ALL_ENGINE, AnalysisOptions())
+    analysis.run()
+    line = REBOUND.splitlines().index("        return 1")
+    doc.apply_change(Position(line, 16), Position(line, 16), "2")
+    patched = analysis.symbols.patched(analysis._facts, [c.facts for c in doc.chunks], analysis._replaced(doc.chunks))
+    assert patched is not None
+    result = analysis.run()
+    assert result.rerun == 1
+    assert incremental_findings(analysis) == fresh(doc.text)

@@ -123,3 +123,12 @@ def test_random_modules_split_like_ast(parts: list[str]) -> None:
     if expected:
         assert got[1:] == expected[1:]
         assert got[0] <= expected[0]
+
+
+def test_a_line_opening_with_a_backslash_starts_no_statement() -> None:
+    """``\\`` alone at column 0 joins the next line, whose indentation counts: here, the body of ``f``."""
+    text = "async def f():\n\\\n requests\nx = 1\n"
+    assert [text[s.start : s.end] for s in split_statements(text)] == ["async def f():\n\\\n requests\n", "x = 1\n"]
+    assert len(ast.parse(text).body) == 2
+    text = "\n\\import time\nimport requests\n"  # not a continuation (an error): the next line still starts a statement
+    assert [text[s.start : s.end] for s in split_statements(text)] == ["\n\\import time\n", "import requests\n"]

@@ -119,3 +119,48 @@ def test_facts_come_from_the_text_the_summary_was_made_of(tmp_path: Path, monkey
     monkeypatch.setattr(summarize, "_KEEP_LINES", 0)
     index.summary("app.routes")  # keeping this one's trees drops those of app.deps
     assert summary.functions["get_user"].facts.dependency is None  # the text changed since: unknown, so no finding
+
+
+def test_dropped_trees_are_freed_without_a_garbage_collection(tmp_path: Path, monkeypatch) -> None:
+    """Parsed statements are reference cycles; the index breaks them when it lets trees go."""
+    import gc
+    import weakref
+
+    index, routes, options = project(tmp_path)
+    gc.collect()
+    gc.disable()
+    try:
+        index.summary("app.deps")
+        trees = index._summaries["app.deps"].functions["get_db"].facts._trees
+        context = weakref.ref(trees._context)
+        monkeypatch.setattr(summarize, "_KEEP_LINES", 0)
+        index.summary("app.routes")  # keeping these trees drops those of app.deps
+        assert trees._context is None and context() is not None  # dropped, but not yet released
+        summarize.release_dropped()
+        assert context() is None  # freed by reference counting alone
+    finally:
+        gc.enable()
+    assert index._summaries["app.deps"].functions["unused"].facts.dependency.queries  # parsed again when asked
+
+
+def test_an_open_document_is_summarised_from_its_own_statements(tmp_path: Path) -> None:
+    from fastapi_perf.analysis import chunks as chunks_module
+    from fastapi_perf.analysis.document import Document
+
+    _, routes, options = project(tmp_path)
+    deps = tmp_path / "app" / "deps.py"
+    doc = Document(deps.read_text().replace("db.query(User).all()", "db.query(User).first()"))
+    files = module_map(sorted(tmp_path.rglob("*.py")), tmp_path)
+    index = WorkspaceIndex(files, options, live=lambda path: (doc.text, doc.chunks) if path == deps else None)
+    parsed = doc.reparsed
+    calls = []
+    original = chunks_module.parse_module
+    chunks_module.parse_module = lambda text: calls.append(text) or original(text)
+    try:
+        summary = index.summary("app.deps")
+    finally:
+        chunks_module.parse_module = original
+    assert doc.reparsed == parsed + len(doc.pieces)  # the document parsed its statements once, for itself
+    assert not calls
+    assert summary.functions["unused"].facts.dependency.queries
+    assert index.digests["app.deps"] != index.digests.get("app.db")

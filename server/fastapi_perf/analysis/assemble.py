@@ -51,9 +51,11 @@ def assemble_chunk(chunk: Chunk, findings: Sequence[Finding], context: FileConte
     """
     if not findings and chunk.syntax is None:
         return _EMPTY
-    key = _key(chunk, findings, context)
     cached = chunk.assembled
-    if cached is not None and cached[0] == key and cached[1] is findings:
+    same = cached is not None and cached[1] is findings
+    needs = cached[3] if same else _needs(findings)
+    key = _key(chunk, needs, context)
+    if same and cached[0] == key:
         return cached[2]
     result: list[Finding] = []
     if context.file_codes is not None:
@@ -73,24 +75,30 @@ def assemble_chunk(chunk: Chunk, findings: Sequence[Finding], context: FileConte
                 finding = replace(finding, fix=context.imports.complete(fix, context.newline))
             result.append(finding)
         result.sort(key=lambda f: (f.range.start, f.code or ""))
-    chunk.assembled = (key, findings, result)
+    chunk.assembled = (key, findings, result, needs)
     return result
 
 
 _EMPTY: list[Finding] = []
 
 
-def _key(chunk: Chunk, findings: Sequence[Finding], context: FileContext) -> tuple:
+def _needs(findings: Sequence[Finding]) -> tuple[bool, tuple[str, ...]]:
+    """What of the file a chunk's findings depend on: the import position, and which anchors."""
     needs_imports = any(f.fix is not None and (f.fix.imports or f.fix.module_lines) for f in findings)
-    anchors = tuple(
-        (r.anchor, context.anchors.origin(r.anchor)) for f in findings for r in f.related if r.anchor is not None
-    )
+    anchors = tuple(r.anchor for f in findings for r in f.related if r.anchor is not None)
+    return needs_imports, anchors
+
+
+def _key(chunk: Chunk, needs: tuple[bool, tuple[str, ...]], context: FileContext) -> tuple:
+    needs_imports, anchors = needs
+    if not needs_imports and not anchors:  # most chunks: one small tuple per edit
+        return (chunk.origin, context.file_codes)
     return (
         chunk.origin,
         context.file_codes,
         context.imports.position if needs_imports else None,
         context.newline if needs_imports else None,
-        anchors,
+        tuple((anchor, context.anchors.origin(anchor)) for anchor in anchors),
     )
 
 

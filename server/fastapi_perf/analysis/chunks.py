@@ -48,6 +48,8 @@ class Chunk:
     """Cache of the module-level binding signatures this statement defines."""
     bom: bool = False
     """The text starts with a byte-order mark that ``ast`` did not see: columns on line 0 shift by one."""
+    mentions: int = -1
+    """Which of ``named_calls.WORDS`` its text mentions, as bits; -1 until asked."""
     anchors: dict | None = None
     """The server's note of where its cached findings point: anchor name -> text of the statement
     it names, when the findings were computed (``incremental.py`` re-checks if that text changed)."""
@@ -144,6 +146,23 @@ def parse_module(text: str) -> list[Chunk]:
     if not chunks:
         chunks.append(Chunk(0, [], extract([]), lines, 0, "", comments))
     return chunks
+
+
+def release_chunks(chunks: list[Chunk]) -> None:
+    """Break the reference cycles of statements nothing uses any more (see ``summarize.release_dropped``)."""
+    for chunk in chunks:
+        facts = chunk.facts
+        if facts is None:
+            continue
+        for fn in facts.functions:
+            fn.calls = []  # each call points back at its function
+            fn.parent = None
+            fn.owner = None
+            fn.nested = []
+        for klass in facts.classes:
+            klass.methods = {}
+            klass.instance_attrs = {}
+        chunk.derived = None
 
 
 def _span_chunk(text: str, span: Span, lines: list[str]) -> Chunk:

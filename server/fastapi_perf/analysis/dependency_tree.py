@@ -30,6 +30,7 @@ from .facts import FunctionInfo
 from .fastapi_model import Route
 from .resolve import Ref, Resolver
 from .scanner import split_statements
+from .named_calls import calls_named
 from .symbols import ModuleSymbols
 
 if TYPE_CHECKING:
@@ -208,13 +209,14 @@ Wiring = dict[str, list[tuple[str, list[DepRef]]]]
 """Included router -> (the router or app including it, the dependencies that adds)."""
 
 
+_INCLUDE = frozenset({"include_router"})
+
+
 def module_wiring(module: ModuleContext) -> Wiring:
     """``parent.include_router(child, dependencies=[...])`` in one file, with the parent's own dependencies."""
     wiring: Wiring = {}
     resolver = module.resolver
-    calls = [c for fn in module.symbols.all_functions.values() for c in fn.calls]
-    calls += [c for chunk in module.chunks if chunk.facts is not None for c in chunk.facts.module_calls]
-    for call in calls:
+    for call in calls_named(module.chunks, _INCLUDE):
         node = call.node
         if type(node.func) is not ast.Attribute or node.func.attr != "include_router":
             continue

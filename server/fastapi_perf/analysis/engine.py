@@ -8,7 +8,7 @@ and is reported to the caller; it never stops the other rules or chunks.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .chunks import Chunk
@@ -51,35 +51,54 @@ class Engine:
         found: list[Finding] = []
         failed: set[str] = set()
 
-        def run(rule, visit: Callable[[], Iterable[Finding]], line: int) -> None:
-            if rule.code in failed:
-                return
-            self.invocations += 1
-            try:
-                results = list(visit())
-            except Exception as error:  # a broken rule must not take the others down
-                failed.add(rule.code)
-                found[:] = [f for f in found if f.code != rule.code]
-                if on_error is not None:
-                    on_error(RuleError(rule.code, chunk.origin + line, error))
-                return
-            found.extend(results)
+        def fail(rule, error: Exception, line: int) -> None:
+            failed.add(rule.code)
+            found[:] = [f for f in found if f.code != rule.code]
+            if on_error is not None:
+                on_error(RuleError(rule.code, chunk.origin + line, error))
 
+        # Written out rather than through a helper taking a closure: this loop runs for
+        # every call of every function, and most visits find nothing.
+        invocations = 0
         for fn in facts.functions:
-            line = fn.node.lineno - 1
             for rule in functions:
-                run(rule, lambda rule=rule, fn=fn: rule.visit_function(fn, ctx), line)
+                if rule.code in failed:
+                    continue
+                invocations += 1
+                try:
+                    found.extend(rule.visit_function(fn, ctx))
+                except Exception as error:  # a broken rule must not take the others down
+                    fail(rule, error, fn.node.lineno - 1)
             if calls:
                 for call in fn.calls:
                     for rule in calls:
-                        run(rule, lambda rule=rule, call=call: rule.visit_call(call, ctx), call.node.lineno - 1)
+                        if rule.code in failed:
+                            continue
+                        invocations += 1
+                        try:
+                            found.extend(rule.visit_call(call, ctx))
+                        except Exception as error:
+                            fail(rule, error, call.node.lineno - 1)
         if calls:
             for call in facts.module_calls:
                 for rule in calls:
-                    run(rule, lambda rule=rule, call=call: rule.visit_call(call, ctx), call.node.lineno - 1)
+                    if rule.code in failed:
+                        continue
+                    invocations += 1
+                    try:
+                        found.extend(rule.visit_call(call, ctx))
+                    except Exception as error:
+                        fail(rule, error, call.node.lineno - 1)
         for cls in facts.classes:
             for rule in classes:
-                run(rule, lambda rule=rule, cls=cls: rule.visit_class(cls, ctx), cls.node.lineno - 1)
+                if rule.code in failed:
+                    continue
+                invocations += 1
+                try:
+                    found.extend(rule.visit_class(cls, ctx))
+                except Exception as error:
+                    fail(rule, error, cls.node.lineno - 1)
+        self.invocations += invocations
         return found
 
 

@@ -44,6 +44,10 @@ def analyse_text(
     errors: list[RuleError] = []
     per_chunk = [engine.check_chunk(module, chunk, errors.append) for chunk in chunks]
     findings = assemble(chunks, per_chunk, symbols, newline=detect_newline(text))
+    if index is not None:
+        from .summarize import release_dropped
+
+        release_dropped()
     return FileResult(findings, errors)
 
 

@@ -74,6 +74,9 @@ class IncrementalAnalysis:
         self.is_package = is_package
         self._signatures: dict[str, object] = {}
         self._gate: tuple | None = None
+        self._chunks: list[Chunk] = []
+        self._facts: list = []
+        """The chunks (and their facts) of the last run: the next one compares by identity."""
         self.last: Analysis | None = None
 
     def reset(self, engine: Engine | None = None, options: AnalysisOptions | None = None) -> None:
@@ -87,7 +90,18 @@ class IncrementalAnalysis:
                 piece.chunk.findings = None
         self._signatures.clear()
         self._gate = None
+        self._chunks, self._facts = [], []
         self.last = None
+
+    _PATCH_LIMIT = 8
+
+    def _replaced(self, chunks: list[Chunk]) -> list[int] | None:
+        """Indices of the chunks that differ from the last run's, when few did and none moved in the list."""
+        before = self._chunks
+        if len(before) != len(chunks) or not before:
+            return None
+        replaced = [i for i, (old, new) in enumerate(zip(before, chunks)) if old is not new]
+        return replaced if len(replaced) <= self._PATCH_LIMIT else None
 
     def external_change(self, modules: set[str]) -> None:
         """Other files changed: chunks that use names imported from them must be checked again."""
@@ -97,16 +111,34 @@ class IncrementalAnalysis:
         document = self.document
         chunks = document.chunks
         facts = [c.facts for c in chunks]
-        symbols = ModuleSymbols.merge(facts, self.module_name, self.is_package)
-        signatures: dict[str, object] = {}
-        for chunk in chunks:
-            if chunk.facts is not None and chunk.facts.bindings:
-                if chunk.signatures is None:
-                    chunk.signatures = {name: _signature(b, chunk.facts) for name, b in chunk.facts.bindings.items()}
-                signatures.update(chunk.signatures)
+        replaced = self._replaced(chunks)
+        symbols = None
+        if replaced is not None and self.symbols is not None:
+            symbols = self.symbols.patched(self._facts, facts, replaced)
+        if symbols is None:
+            replaced = None
+            symbols = ModuleSymbols.merge(facts, self.module_name, self.is_package)
         previous = self._signatures
-        changed = {name for name, sig in signatures.items() if previous.get(name) != sig}
-        changed.update(name for name in previous if name not in signatures)
+        if replaced is None:
+            signatures = {}
+            for chunk in chunks:
+                signatures.update(_signatures_of(chunk))
+            changed = {name for name, sig in signatures.items() if previous.get(name) != sig}
+            changed.update(name for name in previous if name not in signatures)
+        else:  # only names the replaced chunks bind (or bound) can have changed
+            signatures = dict(previous)
+            names: set[str] = set()
+            for index in replaced:
+                for facts_of in (self._facts[index], facts[index]):
+                    if facts_of is not None:
+                        names.update(facts_of.bindings)
+            for name in names:
+                winner = symbols.binding_chunk.get(name)  # a name bound twice: the last binding counts
+                if winner is None:
+                    signatures.pop(name, None)
+                else:
+                    signatures[name] = _signatures_of(chunks[winner])[name]
+            changed = {name for name in names if previous.get(name) != signatures.get(name)}
         gate = (symbols.imports_fastapi, frozenset(symbols.dependency_names), frozenset(symbols.registered_routes))
         if self._gate is not None and gate[0] != self._gate[0]:
             for chunk in chunks:
@@ -137,17 +169,33 @@ class IncrementalAnalysis:
             if recording is not None:
                 recording.__exit__(None, None, None)
             _release(module)
+            if self.index is not None:
+                from .summarize import release_dropped
+
+                release_dropped()
         consulted.discard(self.module_name)
         self.consulted |= consulted
         self.symbols = symbols
         self._signatures = signatures
         self._gate = gate
+        self._chunks = chunks
+        self._facts = facts
         context = FileContext(chunks, symbols, detect_newline(document.text))
         if on_error is not None:
             for error in errors:
                 on_error(error)
         self.last = Analysis(document.version, chunks, context, errors, rerun)
         return self.last
+
+
+def _signatures_of(chunk: Chunk) -> dict[str, object]:
+    """Signatures of the module-level names a chunk binds (cached on the chunk)."""
+    facts = chunk.facts
+    if facts is None or not facts.bindings:
+        return {}
+    if chunk.signatures is None:
+        chunk.signatures = {name: _signature(b, facts) for name, b in facts.bindings.items()}
+    return chunk.signatures
 
 
 def _anchors(findings: list[Finding], chunks: list[Chunk], symbols: ModuleSymbols) -> dict | None:

@@ -40,7 +40,9 @@ _TOKEN = re.compile(
             r"(?P<open>[(\[{])",
             r"(?P<close>[)\]}])",
             r"(?P<cont>\\(?:\r\n|\r|\n))",
-            r"(?P<nl>(?:\r\n|\r|\n)(?=[^ \t\f#\r\n]))",
+            # A line that opens with a backslash continues into the next one, which sets the
+            # indentation: it starts no statement of its own.
+            r"(?P<nl>(?:\r\n|\r|\n)(?=[^ \t\f#\r\n\\]))",
         )
     )
     + ")",
@@ -224,13 +226,13 @@ def _code_before_first_statement(text: str, start: int, end: int) -> bool:
     """True if code (indented or not) comes before any column-0 statement.
 
     Leading comments and blank lines join the first statement; an indented
-    line at the very top is code of its own (an error), after which the
-    next column-0 line starts a statement.
+    line (or one opening with a backslash) at the very top is code of its
+    own, after which the next column-0 line starts a statement.
     """
     pos = start
     while pos < end:
         if _has_code(text, pos, end):
-            return pos == start or text[pos] in " \t\f"
+            return pos == start or text[pos] in " \t\f\\"
         brk = _LINE_BREAK.search(text, pos, end)
         if brk is None:
             return False
@@ -262,4 +264,4 @@ def _has_code(text: str, pos: int, end: int) -> bool:
 
 def _starts_code(text: str, pos: int, end: int) -> bool:
     """True if the line at ``pos`` begins with a statement in column 0."""
-    return pos < end and text[pos] not in " \t\f#\r\n"
+    return pos < end and text[pos] not in " \t\f#\r\n\\"

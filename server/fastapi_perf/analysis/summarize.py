@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import catalog
 from .blocking import BlockingReason, Step
-from .chunks import Chunk, parse_module
+from .chunks import Chunk, release_chunks
 from .context import ModuleContext, _short
 from .dependency_facts import alias_dependency
 from .exported_facts import ExportedFacts
@@ -27,10 +27,19 @@ from .symbols import ModuleSymbols
 from .workspace import Alias, ClassExport, FunctionExport, ModuleSummary, RemoteReason, RemoteStep, WorkspaceIndex
 
 
-def summarize(module: str, path: str, chunks: list[Chunk], symbols: ModuleSymbols, index: WorkspaceIndex) -> ModuleSummary:
+def summarize(
+    module: str,
+    path: str,
+    chunks: list[Chunk],
+    symbols: ModuleSymbols,
+    index: WorkspaceIndex,
+    owned: bool = True,
+    lines: int = 0,
+) -> ModuleSummary:
+    """``owned``: the chunks were parsed for this summary (not an open document's), so they may be released."""
     context = ModuleContext(chunks, symbols, index.options, path, index=index)
-    trees = ModuleTrees(index, module, path, symbols.is_package)
-    trees.keep(context, len(chunks[0].lines or ()) if chunks else 0)  # parse_module shares the file's lines
+    trees = ModuleTrees(index, module, path, symbols.is_package, owned)
+    trees.keep(context, lines)
     resolver = context.resolver
     summary = ModuleSummary(module, path, uses_fastapi=symbols.imports_fastapi)
     for name, binding in symbols.bindings.items():
@@ -99,21 +108,23 @@ class ModuleTrees:
     Summaries keep no trees. The summary's own are kept at first, and the
     most recently used modules keep theirs, up to :data:`_KEEP_LINES` lines
     in all (trees cost about 1.5 KB a line); a module whose trees were
-    dropped is re-read and re-parsed once. When its text changed since the
-    summary was made (the summary is about to be invalidated), there are no
-    trees: every fact is unknown, so no finding.
+    dropped is parsed again once (an open document's statements are reused,
+    not parsed). When its text changed since the summary was made (the
+    summary is about to be invalidated), there are no trees: every fact is
+    unknown, so no finding.
     """
 
     _recent: OrderedDict[int, ModuleTrees] = OrderedDict()
     _kept_lines = 0
 
-    def __init__(self, index: WorkspaceIndex, module: str, path: str, is_package: bool) -> None:
+    def __init__(self, index: WorkspaceIndex, module: str, path: str, is_package: bool, owned: bool = True) -> None:
         self.index = index
         self.module = module
         self.path = path
         self.is_package = is_package
         self.digest = index.digests.get(module)
         self._context: ModuleContext | None = None
+        self._owned = owned
         self._lines = 0
         self._stale = False
 
@@ -123,11 +134,11 @@ class ModuleTrees:
             return self._context
         if self._stale:
             return None
-        text = self.index.read(Path(self.path))
-        if text is None or content_digest(text.encode("utf-8", "surrogatepass")) != self.digest:
+        parsed = self.index.parse(Path(self.path))
+        if parsed is None or content_digest(parsed[0].encode("utf-8", "surrogatepass")) != self.digest:
             self._stale = True
             return None
-        chunks = parse_module(text)
+        text, chunks, self._owned = parsed
         symbols = ModuleSymbols.merge([c.facts for c in chunks], self.module, self.is_package)
         context = ModuleContext(chunks, symbols, self.index.options, self.path, index=self.index)
         self.keep(context, text.count("\n") + 1)
@@ -144,11 +155,41 @@ class ModuleTrees:
             oldest.drop()
 
     def drop(self) -> None:
-        """Let the trees go; the next question re-parses the module."""
+        """Let the trees go; the next question parses the module again."""
         ModuleTrees._recent.pop(id(self), None)
         if self._context is not None:
+            if self._owned:
+                _DROPPED.append(self._context)
             self._context = None
             ModuleTrees._kept_lines -= self._lines
 
 
 _KEEP_LINES = 20_000
+_DROPPED: list[ModuleContext] = []
+
+
+def drop_trees(index: WorkspaceIndex, modules: set[str] | None = None) -> None:
+    """Let go of the kept trees of ``modules`` (None: all of the index's).
+
+    Their summaries were invalidated, or a document now has them parsed, or
+    the server summarised them in the background, where no question follows.
+    """
+    for trees in [t for t in ModuleTrees._recent.values() if t.index is index and (modules is None or t.module in modules)]:
+        trees.drop()
+
+
+def release_dropped() -> None:
+    """Free the trees dropped since the last call, now, without waiting for a full garbage collection.
+
+    Parsed statements are reference cycles (a function and its calls point
+    at each other): dropped, they stay in memory until a full collection,
+    which a language server postpones until the editor is idle; a workspace
+    index that parsed ten large files grew the server by a hundred MB. Call
+    it only between analyses: a computation still running may hold the
+    trees it was handed.
+    """
+    while _DROPPED:
+        context = _DROPPED.pop()
+        release_chunks(context.chunks)
+        context.blocking = None  # type: ignore[assignment]  # it holds the context's bound ``locate``
+        context.cost = None  # type: ignore[assignment]

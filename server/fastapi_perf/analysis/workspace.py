@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .chunks import parse_module
+from .chunks import Chunk, parse_module
 from .findings import Range
 from .modules import content_digest
 from .options import AnalysisOptions
@@ -100,12 +100,18 @@ class WorkspaceIndex:
         files: dict[str, Path],
         options: AnalysisOptions,
         read: Callable[[Path], str | None] | None = None,
+        live: Callable[[Path], tuple[str, list[Chunk]] | None] | None = None,
     ) -> None:
-        """``files`` maps dotted module names (relative to the project root) to paths."""
+        """``files`` maps dotted module names (relative to the project root) to paths.
+
+        ``read`` gives a file's text; ``live``, when a file's statements are
+        already parsed (an open document), its text and those statements.
+        """
         self.options = options
         self.files: dict[str, Path] = {}
         self._suffixes: dict[str, list[str]] = {}
         self._read = read or _read_text
+        self._live = live
         self._summaries: dict[str, ModuleSummary] = {}
         self._in_progress: set[str] = set()
         self._recorders: list[set[str]] = []
@@ -170,15 +176,15 @@ class WorkspaceIndex:
         from .summarize import summarize  # summarize uses the index: imported late
 
         path = self.files[module]
-        text = self._read(path)  # the server reads open documents' live text here
-        if text is None:
+        parsed = self.parse(path)
+        if parsed is None:
             return None
+        text, chunks, owned = parsed
         self.digests[module] = content_digest(text.encode("utf-8", "surrogatepass"))
-        chunks = parse_module(text)
         is_package = path.name == "__init__.py"
         symbols = ModuleSymbols.merge([c.facts for c in chunks], module, is_package)
         with self.recording() as consulted:
-            summary = summarize(module, str(path), chunks, symbols, self)
+            summary = summarize(module, str(path), chunks, symbols, self, owned, text.count("\n") + 1)
         consulted.discard(module)
         summary.depends_on = consulted
         return summary
@@ -196,6 +202,14 @@ class WorkspaceIndex:
                 if self._recorders[position] is consulted:
                     del self._recorders[position]
                     break
+
+    def parse(self, path: Path) -> tuple[str, list[Chunk], bool] | None:
+        """A file's text and statements, and whether they were parsed here (False: an open document's own)."""
+        live = self._live(path) if self._live is not None else None
+        if live is not None:
+            return live[0], live[1], False
+        text = self._read(path)
+        return None if text is None else (text, parse_module(text), True)
 
     def read(self, path: Path) -> str | None:
         """A file's text as the index sees it (the server's open documents are read live)."""
@@ -218,9 +232,17 @@ class WorkspaceIndex:
             dropped.add(current)
             self._summaries.pop(current, None)
             pending.extend(m for m, s in list(self._summaries.items()) if current in s.depends_on)
+        self.drop_trees(dropped)
         return dropped
 
+    def drop_trees(self, modules: set[str] | None = None) -> None:
+        """Forget the syntax trees kept for ``modules``, or all (the next question parses, or uses an open document's)."""
+        from .summarize import drop_trees
+
+        drop_trees(self, modules)
+
     def invalidate_all(self) -> None:
+        self.drop_trees(set(self._summaries))
         self._summaries.clear()
 
     def dependents(self, module: str) -> set[str]:

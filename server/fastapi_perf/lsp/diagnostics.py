@@ -33,15 +33,16 @@ def lsp_range(doc: OpenDocument, span: Range, encoding: str) -> dict:
 
 def diagnostics_for(ls: FastApiPerfServer, doc: OpenDocument) -> list[dict]:
     """The LSP diagnostics of the document's current version."""
-    return [item for item, _ in _per_chunk(ls, doc)]
+    return [json.loads(text) for text in _per_chunk(ls, doc)]
 
 
 def diagnostics_json(ls: FastApiPerfServer, doc: OpenDocument) -> list[str]:
     """The same, each already serialised: pushing a large file re-serialises only what changed."""
-    return [text for _, text in _per_chunk(ls, doc)]
+    return _per_chunk(ls, doc)
 
 
-def _per_chunk(ls: FastApiPerfServer, doc: OpenDocument) -> list[tuple[dict, str]]:
+def _per_chunk(ls: FastApiPerfServer, doc: OpenDocument) -> list[str]:
+    """Serialised diagnostics, cached per chunk as JSON text only (the dicts would double the memory)."""
     size = len(doc.document.text)
     too_large = size > doc.settings.max_file_size
     if too_large:
@@ -58,15 +59,14 @@ def _per_chunk(ls: FastApiPerfServer, doc: OpenDocument) -> list[tuple[dict, str
         )
     analysis.errors.clear()
     key = (ls.generation, ls.encoding)
-    result: list[tuple[dict, str]] = []
+    result: list[str] = []
     for chunk in analysis.chunks:
         findings = analysis.chunk_findings(chunk)
         if not findings:
             continue
         cached = chunk.derived.get("lsp") if chunk.derived else None
         if cached is None or cached[0] != key or cached[1] is not findings:
-            items = [to_diagnostic(ls, doc, f) for f in findings]
-            cached = (key, findings, [(item, json.dumps(item)) for item in items])
+            cached = (key, findings, [json.dumps(to_diagnostic(ls, doc, f)) for f in findings])
             if chunk.derived is None:
                 chunk.derived = {}
             chunk.derived["lsp"] = cached

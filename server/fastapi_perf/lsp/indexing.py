@@ -17,6 +17,7 @@ from pathlib import Path
 from lsprotocol import types
 
 from ..analysis.modules import module_name_for
+from ..analysis.summarize import release_dropped
 from ..analysis.workspace import WorkspaceIndex
 from ..checker.discovery import FileFilter, discover
 from .documents import OpenDocument, path_of
@@ -54,7 +55,9 @@ async def build_index(ls: FastApiPerfServer) -> None:
             if _regular_file(path):
                 files.setdefault(module_for(ls, path), path)
     options = ls.settings_for(roots[0] / "__init__.py").options if roots else ls.settings_for(None).options
-    ls.index = WorkspaceIndex(files, options, read=lambda path: _read_live_or_disk(ls, path))
+    ls.index = WorkspaceIndex(
+        files, options, read=lambda path: _read_live_or_disk(ls, path), live=lambda path: _live_statements(ls, path)
+    )
     for doc in ls.documents.values():
         attach(ls, doc)
     token = await _begin_progress(ls, len(files))
@@ -66,6 +69,8 @@ async def build_index(ls: FastApiPerfServer) -> None:
             ls.index.summary(module)
         except Exception as error:  # one odd file must not stop the index
             ls.log(f"indexing {files[module]} failed: {type(error).__name__}: {error}", types.MessageType.Warning)
+        ls.index.drop_trees()  # no question follows here: keeping trees would only cost memory
+        release_dropped()
         done += 1
         if token is not None and done % PROGRESS_EVERY == 0:
             ls.work_done_progress.report(
@@ -84,6 +89,14 @@ def _read_live_or_disk(ls: FastApiPerfServer, path: Path) -> str | None:
     from ..analysis.workspace import _read_text
 
     return _read_text(path) if _regular_file(path) else None
+
+
+def _live_statements(ls: FastApiPerfServer, path: Path) -> tuple[str, list] | None:
+    """An open document's text and parsed statements: the index summarises it without parsing it again."""
+    for doc in ls.documents.values():
+        if doc.path == path:
+            return doc.document.text, doc.document.chunks
+    return None
 
 
 def _regular_file(path: Path) -> bool:
@@ -122,6 +135,7 @@ def attach(ls: FastApiPerfServer, doc: OpenDocument) -> None:
     module = doc.analysis.module_name
     if module not in ls.index.files:
         ls.index.add_file(module, doc.path)
+    ls.index.drop_trees({module})  # parsed from the disk: the document's own statements serve from now on
     doc.analysis_stale = True
 
 

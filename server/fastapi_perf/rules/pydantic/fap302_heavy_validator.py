@@ -5,9 +5,10 @@ from typing import ClassVar
 
 from ...analysis import pydantic_model as pm
 from ...analysis.context import RuleContext
-from ...analysis.facts import CallSite, ChunkFacts, FunctionInfo
+from ...analysis.facts import CallSite, FunctionInfo
 from ...analysis.findings import Applicability, Edit, Finding, Fix
 from ...analysis.fixes import module_alias
+from ...analysis.named_calls import calls_named
 from ..base import Category, FixAvailability, Rule
 from .common import constant_name, delete_line, module_constant, replace_reads, single_assignment
 from .validator_work import CONSTANT_PATTERN, IO_CODES, inputs, repeated_work
@@ -180,15 +181,9 @@ class HeavyValidator(Rule):
     def _annotated_targets(self, ctx: RuleContext) -> dict[str, str]:
         """Functions of this file passed to ``AfterValidator(...)`` and co.; one file remembered."""
         if self._targets is None or self._targets[0] is not ctx.module:
-            calls = (site for chunk in ctx.module.chunks if chunk.facts for site in _calls(chunk.facts))
+            calls = calls_named(ctx.module.chunks, pm.ANNOTATED_VALIDATORS)
             self._targets = (ctx.module, pm.annotated_validator_targets(calls, ctx.resolver))
         return self._targets[1]
-
-
-def _calls(facts: ChunkFacts) -> Iterable[CallSite]:
-    yield from facts.module_calls
-    for fn in facts.functions:
-        yield from fn.calls
 
 
 def _hoist(site: CallSite, fn: FunctionInfo, validator: pm.Validator, ctx: RuleContext) -> Fix | None:
