@@ -296,12 +296,11 @@ def _function_summary(fn: FunctionInfo) -> tuple:
         tuple(fn.params),
         tuple(_dotted(p.annotation) for p in fn.params.values()),
         tuple(_dotted(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list),
-        # Positions too: a caller's finding points at the call in this function (related information).
-        tuple(
-            (_dotted(c.node.func), c.awaited, c.in_lambda, len(c.node.args),
-             c.node.lineno, c.node.col_offset, c.node.end_lineno, c.node.end_col_offset)
-            for c in fn.calls
-        ),
+        # Not the calls' positions: a caller's finding that points at a call in this function
+        # (related information) is re-checked when this statement's text changes (``_anchors_moved``).
+        # With positions here, typing a character before a call re-checked every caller up the
+        # call graph (hundreds of statements in a large file).
+        tuple((_dotted(c.node.func), c.awaited, c.in_lambda, len(c.node.args)) for c in fn.calls),
         tuple(_function_summary(nested) for nested in fn.nested),
     )
 
