@@ -29,6 +29,8 @@ class Engine:
     def __init__(self, rules: Sequence[RuleLike]) -> None:
         self.rules = tuple(rules)
         self._calls = [r for r in self.rules if "call" in r.visits()]
+        """Call rules, those that see every call first, then those that see only a coroutine's calls."""
+        self._calls.sort(key=lambda r: bool(getattr(r, "coroutine_calls_only", False)))
         self._functions = [r for r in self.rules if "function" in r.visits()]
         self._classes = [r for r in self.rules if "class" in r.visits()]
         self.invocations = 0
@@ -57,6 +59,7 @@ class Engine:
             if on_error is not None:
                 on_error(RuleError(rule.code, chunk.origin + line, error))
 
+        general = _any_call(calls)
         # Written out rather than through a helper taking a closure: this loop runs for
         # every call of every function, and most visits find nothing.
         invocations = 0
@@ -70,8 +73,9 @@ class Engine:
                 except Exception as error:  # a broken rule must not take the others down
                     fail(rule, error, fn.node.lineno - 1)
             if calls:
+                on_loop = calls if fn.is_async else general
                 for call in fn.calls:
-                    for rule in calls:
+                    for rule in general if call.in_lambda or call.awaited else on_loop:
                         if rule.code in failed:
                             continue
                         invocations += 1
@@ -81,7 +85,7 @@ class Engine:
                             fail(rule, error, call.node.lineno - 1)
         if calls:
             for call in facts.module_calls:
-                for rule in calls:
+                for rule in general:
                     if rule.code in failed:
                         continue
                     invocations += 1
@@ -100,6 +104,14 @@ class Engine:
                     fail(rule, error, cls.node.lineno - 1)
         self.invocations += invocations
         return found
+
+
+def _any_call(calls: list) -> list:
+    """The call rules that see every call (those that see only a coroutine's calls come last)."""
+    for position, rule in enumerate(calls):
+        if getattr(rule, "coroutine_calls_only", False):
+            return calls[:position]
+    return calls
 
 
 def _active(engine: Engine, module: ModuleContext) -> tuple[list, list, list]:

@@ -63,6 +63,10 @@ class Rule:
     fix_availability: ClassVar[FixAvailability] = FixAvailability.NONE
     fastapi_only: ClassVar[bool] = True
     """False for rules about any asyncio code (category 1, FAP601)."""
+    coroutine_calls_only: ClassVar[bool] = False
+    """``visit_call`` sees only calls an ``async def`` runs on the loop (not awaited, not in a lambda).
+
+    The engine then tests that once per call for all such rules, instead of each rule."""
 
     def visit_call(self, call: CallSite, ctx: RuleContext) -> Iterable[Finding]:
         return ()

@@ -23,10 +23,11 @@ class BlockingCallRule(Rule):
     direct_message: ClassVar[str] = "`{target}()` blocks the event loop in `async def {function}`"
     direct_only: ClassVar[bool] = False
     """Report only direct calls: for calls whose effect depends on how helpers guard them."""
+    coroutine_calls_only: ClassVar[bool] = True
 
     def visit_call(self, call: CallSite, ctx: RuleContext) -> Iterable[Finding]:
         fn = call.function
-        if fn is None or not fn.is_async or call.in_lambda or call.awaited:
+        if fn is None or not fn.is_async or call.in_lambda or call.awaited:  # the engine's filter, for direct callers
             return
         for reason in ctx.blocking(call):
             if reason.code != self.code:
