@@ -113,7 +113,10 @@ def run_check(args: argparse.Namespace) -> int:
     files = list(discover(paths, file_filter))
     project_files: list[Path] = []
     if settings.follow_imports and settings.root is not None and settings.root.is_dir():
-        project_files = list(discover([settings.root], file_filter))  # calls are followed into the whole project
+        if [p.absolute() for p in paths] == [settings.root.absolute()]:
+            project_files = files  # the whole project is being checked
+        else:
+            project_files = list(discover([settings.root], file_filter))  # calls are followed into the whole project
     machine = args.output_format != "text"
     progress = Progress(enabled=not machine and not args.quiet and sys.stderr.isatty())
     runner = Runner(settings, use_cache=not args.no_cache)

@@ -13,7 +13,7 @@ import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -77,13 +77,7 @@ class Settings:
     def severity_of(self, code: str | None) -> Severity:
         if code is None:
             return Severity.ERROR
-        for selector, severity in sorted(self.severity, key=lambda item: -len(item[0])):
-            if code.startswith(selector):
-                return severity
-        from .rules import BY_CODE
-
-        rule = BY_CODE.get(code)
-        return rule.default_severity if rule else Severity.WARNING
+        return _severity(self.severity, code)
 
     def fingerprint(self) -> str:
         """What the findings of a file depend on, for the result cache (no rule import needed)."""
@@ -93,6 +87,18 @@ class Settings:
     def with_overrides(self, **values: Any) -> Settings:
         known = {f.name for f in fields(self)}
         return replace(self, **{k: v for k, v in values.items() if k in known})
+
+
+@lru_cache(maxsize=1024)
+def _severity(overrides: tuple[tuple[str, Severity], ...], code: str) -> Severity:
+    """The configured severity of ``code`` (longest matching selector first), else its rule's default."""
+    for selector, severity in sorted(overrides, key=lambda item: -len(item[0])):
+        if code.startswith(selector):
+            return severity
+    from .rules import BY_CODE
+
+    rule = BY_CODE.get(code)
+    return rule.default_severity if rule else Severity.WARNING
 
 
 def select_rules(select: Iterable[str] | None, extend_select: Iterable[str], ignore: Iterable[str]) -> frozenset[str]:

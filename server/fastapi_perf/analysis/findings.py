@@ -143,8 +143,11 @@ def _range_tuple(r: Range) -> tuple[int, int, int, int]:
     return (r.start.line, r.start.column, r.end.line, r.end.column)
 
 
+_new = tuple.__new__  # NamedTuple's generated constructor costs a Python call per position
+
+
 def _range_from(t: tuple[int, int, int, int]) -> Range:
-    return Range(Position(t[0], t[1]), Position(t[2], t[3]))
+    return _new(Range, (_new(Position, (t[0], t[1])), _new(Position, (t[2], t[3]))))
 
 
 def finding_to_tuple(f: Finding) -> tuple:
