@@ -134,13 +134,17 @@ def test_dropped_trees_are_freed_without_a_garbage_collection(tmp_path: Path, mo
         trees = index._summaries["app.deps"].functions["get_db"].facts._trees
         context = weakref.ref(trees._context)
         monkeypatch.setattr(summarize, "_KEEP_LINES", 0)
-        index.summary("app.routes")  # keeping these trees drops those of app.deps
-        assert trees._context is None and context() is not None  # dropped, but not yet released
+        with trees.in_use():  # a computation on these trees is running
+            index.summary("app.routes")  # keeping these trees drops those of app.deps
+            assert trees._context is None and context() is not None  # dropped, not freed under the computation
         summarize.release_dropped()
         assert context() is None  # freed by reference counting alone
+        assert index._summaries["app.deps"].functions["unused"].facts.dependency.queries  # parsed again when asked
+        context = weakref.ref(trees._context)
+        index.drop_trees({"app.deps"})
+        assert context() is None  # nothing computes on them: freed at once
     finally:
         gc.enable()
-    assert index._summaries["app.deps"].functions["unused"].facts.dependency.queries  # parsed again when asked
 
 
 def test_an_open_document_is_summarised_from_its_own_statements(tmp_path: Path) -> None:

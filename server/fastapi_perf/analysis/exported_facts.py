@@ -63,19 +63,20 @@ class ExportedFacts:
         if name in self._busy:  # asked again while computing it: a cycle through other files is no evidence
             return None
         trees = self._trees
-        context = trees.context()
-        fn = context.symbols.all_functions.get(self._qualname) if context is not None else None
-        if fn is None:
-            self._parts[name] = None
-            return None
-        self._busy.add(name)
-        index = trees.index
-        try:
-            with index.recording() as consulted:
-                value = _PARTS[name](fn, context, remote=True)
-            consulted.discard(trees.module)
-            index.add_dependencies(trees.module, consulted)
-        finally:
-            self._busy.discard(name)
+        with trees.in_use():  # the trees may be dropped meanwhile, but not freed under this computation
+            context = trees.context()
+            fn = context.symbols.all_functions.get(self._qualname) if context is not None else None
+            if fn is None:
+                self._parts[name] = None
+                return None
+            self._busy.add(name)
+            index = trees.index
+            try:
+                with index.recording() as consulted:
+                    value = _PARTS[name](fn, context, remote=True)
+                consulted.discard(trees.module)
+                index.add_dependencies(trees.module, consulted)
+            finally:
+                self._busy.discard(name)
         self._parts[name] = value
         return value

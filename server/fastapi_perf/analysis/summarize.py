@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 from collections import OrderedDict
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import catalog
@@ -39,7 +40,12 @@ def summarize(
     """``owned``: the chunks were parsed for this summary (not an open document's), so they may be released."""
     context = ModuleContext(chunks, symbols, index.options, path, index=index)
     trees = ModuleTrees(index, module, path, symbols.is_package, owned)
-    trees.keep(context, lines)
+    with trees.in_use():  # summaries of other modules, made meanwhile, may drop these trees
+        trees.keep(context, lines)
+        return _summary(module, path, symbols, context, trees)
+
+
+def _summary(module: str, path: str, symbols: ModuleSymbols, context: ModuleContext, trees: ModuleTrees) -> ModuleSummary:
     resolver = context.resolver
     summary = ModuleSummary(module, path, uses_fastapi=symbols.imports_fastapi)
     for name, binding in symbols.bindings.items():
@@ -127,6 +133,16 @@ class ModuleTrees:
         self._owned = owned
         self._lines = 0
         self._stale = False
+        self._users = 0
+        """Computations running on these trees: dropped meanwhile, they are freed only after."""
+
+    @contextmanager
+    def in_use(self):
+        self._users += 1
+        try:
+            yield
+        finally:
+            self._users -= 1
 
     def context(self) -> ModuleContext | None:
         if self._context is not None:
@@ -158,8 +174,10 @@ class ModuleTrees:
         """Let the trees go; the next question parses the module again."""
         ModuleTrees._recent.pop(id(self), None)
         if self._context is not None:
-            if self._owned:
-                _DROPPED.append(self._context)
+            if self._owned and self._users:
+                _DROPPED.append(self._context)  # in use: freed at the next ``release_dropped``
+            elif self._owned:
+                _release(self._context)
             self._context = None
             ModuleTrees._kept_lines -= self._lines
 
@@ -184,12 +202,16 @@ def release_dropped() -> None:
     Parsed statements are reference cycles (a function and its calls point
     at each other): dropped, they stay in memory until a full collection,
     which a language server postpones until the editor is idle; a workspace
-    index that parsed ten large files grew the server by a hundred MB. Call
-    it only between analyses: a computation still running may hold the
-    trees it was handed.
+    index that parsed ten large files grew the server by a hundred MB.
+    Trees nothing computes on are freed as they are dropped; those dropped
+    while in use (``ModuleTrees.in_use``) wait for this call, made between
+    analyses.
     """
     while _DROPPED:
-        context = _DROPPED.pop()
-        release_chunks(context.chunks)
-        context.blocking = None  # type: ignore[assignment]  # it holds the context's bound ``locate``
-        context.cost = None  # type: ignore[assignment]
+        _release(_DROPPED.pop())
+
+
+def _release(context: ModuleContext) -> None:
+    release_chunks(context.chunks)
+    context.blocking = None  # type: ignore[assignment]  # it holds the context's bound ``locate``
+    context.cost = None  # type: ignore[assignment]

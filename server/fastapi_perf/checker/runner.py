@@ -9,6 +9,7 @@ where starting workers would cost more than it saves.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -111,6 +112,23 @@ _WORKER: tuple | None = None
 def _init_worker(settings: Settings, files: dict[str, Path] | None) -> None:
     global _WORKER
     _WORKER = (build_engine(settings), settings, build_index(files, settings), build_inference(settings))
+    _collect_less()
+
+
+def _collect_less() -> tuple[int, int, int]:
+    """Fewer garbage collections while analysing; returns the thresholds to restore.
+
+    Each file's trees are freed explicitly once analysed (``analyse_text``),
+    so little garbage is left for the collector; at the default thresholds
+    it still ran thousands of times over the freshly parsed trees, and the
+    full collections over the growing workspace index: a third of the time
+    of a whole-tree run (3.0 s of 8.3 s on the generated project, one
+    process). Modules and rules loaded so far are frozen out of collections.
+    """
+    previous = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 100)
+    gc.freeze()
+    return previous
 
 
 def _analyse_in_worker(job: tuple[Path, bytes]) -> FileOutcome:
@@ -245,9 +263,14 @@ class Runner:
             return
         global _WORKER
         _WORKER = (self.engine, self.settings, self.index, build_inference(self.settings))
-        for job in jobs:
-            outcome = _analyse_in_worker(job)
-            done += 1
-            if progress:
-                progress(done, total)
-            yield outcome
+        previous = _collect_less()
+        try:
+            for job in jobs:
+                outcome = _analyse_in_worker(job)
+                done += 1
+                if progress:
+                    progress(done, total)
+                yield outcome
+        finally:
+            gc.unfreeze()
+            gc.set_threshold(*previous)
