@@ -60,9 +60,10 @@ class Engine:
                 on_error(RuleError(rule.code, chunk.origin + line, error))
 
         general = _any_call(calls)
-        # Written out rather than through a helper taking a closure: this loop runs for
+        # Written out rather than through a helper taking a closure: these loops run for
         # every call of every function, and most visits find nothing.
         invocations = 0
+        sites: list[tuple[list, list]] = [(facts.module_calls, general)] if calls else []
         for fn in facts.functions:
             for rule in functions:
                 if rule.code in failed:
@@ -73,19 +74,10 @@ class Engine:
                 except Exception as error:  # a broken rule must not take the others down
                     fail(rule, error, fn.node.lineno - 1)
             if calls:
-                on_loop = calls if fn.is_async else general
-                for call in fn.calls:
-                    for rule in general if call.in_lambda or call.awaited else on_loop:
-                        if rule.code in failed:
-                            continue
-                        invocations += 1
-                        try:
-                            found.extend(rule.visit_call(call, ctx))
-                        except Exception as error:
-                            fail(rule, error, call.node.lineno - 1)
-        if calls:
-            for call in facts.module_calls:
-                for rule in general:
+                sites.append((fn.calls, calls if fn.is_async else general))
+        for group, on_loop in sites:
+            for call in group:
+                for rule in general if call.in_lambda or call.awaited else on_loop:
                     if rule.code in failed:
                         continue
                     invocations += 1

@@ -66,12 +66,16 @@ def _per_chunk(ls: FastApiPerfServer, doc: OpenDocument) -> list[str]:
             continue
         cached = chunk.derived.get("lsp") if chunk.derived else None
         if cached is None or cached[0] != key or cached[1] is not findings:
-            cached = (key, findings, [json.dumps(to_diagnostic(ls, doc, f)) for f in findings])
+            cached = (key, findings, [_compact(to_diagnostic(ls, doc, f)) for f in findings])
             if chunk.derived is None:
                 chunk.derived = {}
             chunk.derived["lsp"] = cached
         result.extend(cached[2])
     return result
+
+
+_compact = json.JSONEncoder(separators=(",", ":")).encode
+"""No spaces: a large file's diagnostics are a tenth smaller on the wire and to parse."""
 
 
 def to_diagnostic(ls: FastApiPerfServer, doc: OpenDocument, finding: Finding) -> dict:
