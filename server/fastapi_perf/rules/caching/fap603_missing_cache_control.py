@@ -140,6 +140,7 @@ def _request_inputs(fn: FunctionInfo, ctx: RuleContext) -> bool:
 
 
 _MENTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_CACHE_WORD = re.compile("cache", re.IGNORECASE)  # loose: "Cache-" "Control" is one string to ``ast``
 
 
 def _mentions_cache_control(fn: FunctionInfo, ctx: RuleContext) -> bool:
@@ -150,6 +151,8 @@ def _mentions_cache_control(fn: FunctionInfo, ctx: RuleContext) -> bool:
     if module not in _MENTIONS:
         found = False
         for chunk in module.chunks:
+            if chunk.text and _CACHE_WORD.search(chunk.text) is None:
+                continue  # an open document's statement that cannot mention it: not walked on every edit
             facts = chunk.facts
             routes = {id(f.node) for f in (facts.functions if facts else ()) if f.parent is None and ctx.route(f)}
             found = any(id(s) not in routes and _mentions(s) for s in chunk.statements)
