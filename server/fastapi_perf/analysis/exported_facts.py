@@ -37,8 +37,10 @@ class ExportedFacts:
     def __init__(self, qualname: str, trees: ModuleTrees) -> None:
         self._qualname = qualname
         self._trees = trees
-        self._parts: dict[str, object | None] = {}
-        self._busy: set[str] = set()
+        # One per function of every summarised module, and most are never asked: the
+        # containers are made on first use.
+        self._parts: dict[str, object | None] | None = None
+        self._busy: set[str] | None = None
 
     @property
     def dependency(self) -> DependencyFacts | None:
@@ -55,9 +57,11 @@ class ExportedFacts:
     @property
     def computed(self) -> tuple[str, ...]:
         """The parts asked for so far (each is computed on first read)."""
-        return tuple(self._parts)
+        return tuple(self._parts or ())
 
     def _part(self, name: str) -> object | None:
+        if self._parts is None:
+            self._parts, self._busy = {}, set()
         if name in self._parts:
             return self._parts[name]
         if name in self._busy:  # asked again while computing it: a cycle through other files is no evidence

@@ -80,10 +80,11 @@ def _summary(module: str, path: str, symbols: ModuleSymbols, context: ModuleCont
 def _function(fn: FunctionInfo, context: ModuleContext, trees: ModuleTrees) -> FunctionExport:
     chunk = context.chunk_of(fn)
     span = chunk.node_range(fn.node).shifted(chunk.origin) if chunk else None
-    blocking = {}
+    blocking = _NO_REASONS  # most functions: shared, never written
     if not fn.is_async and not fn.is_generator:
-        for code, reason in context.blocking.function_reasons(fn).items():
-            blocking[code] = remote_reason(reason, context)
+        reasons = context.blocking.function_reasons(fn)
+        if reasons:
+            blocking = {code: remote_reason(reason, context) for code, reason in reasons.items()}
     return FunctionExport(
         context.symbols.qualify(fn.qualname),
         fn.is_async,
@@ -94,6 +95,9 @@ def _function(fn: FunctionInfo, context: ModuleContext, trees: ModuleTrees) -> F
         span,
         ExportedFacts(fn.qualname, trees),  # categories 4-6, computed when first read
     )
+
+
+_NO_REASONS: dict[str, RemoteReason] = {}
 
 
 def remote_reason(reason: BlockingReason, context: ModuleContext) -> RemoteReason:
