@@ -132,3 +132,7 @@ def test_a_line_opening_with_a_backslash_starts_no_statement() -> None:
     assert len(ast.parse(text).body) == 2
     text = "\n\\import time\nimport requests\n"  # not a continuation (an error): the next line still starts a statement
     assert [text[s.start : s.end] for s in split_statements(text)] == ["\n\\import time\n", "import requests\n"]
+    text = "\\\n@app.post('/y')\nasync def y():\n    pass\nx = 1\n"  # the continued line is a decorator
+    assert [text[s.start : s.end] for s in split_statements(text)] == ["\\\n@app.post('/y')\nasync def y():\n    pass\n", "x = 1\n"]
+    text = "\n\\\n@app.post('/y')\nasync def y():\n    pass\n"  # after a blank line too
+    assert [text[s.start : s.end] for s in split_statements(text)] == [text]

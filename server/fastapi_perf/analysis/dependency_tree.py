@@ -28,9 +28,9 @@ from .context import ModuleContext
 from .dependency_facts import DependencyFacts, DepRef, Site, depends_call, depends_ref, function_facts, param_dependency
 from .facts import FunctionInfo
 from .fastapi_model import Route
+from .named_calls import calls_named
 from .resolve import Ref, Resolver
 from .scanner import split_statements
-from .named_calls import calls_named
 from .symbols import ModuleSymbols
 
 if TYPE_CHECKING:

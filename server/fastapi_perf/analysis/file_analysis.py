@@ -49,10 +49,6 @@ def analyse_text(
     release_chunks(chunks)
     module.blocking = None  # type: ignore[assignment]  # it holds the context's bound ``locate``
     module.cost = None  # type: ignore[assignment]
-    if index is not None:
-        from .summarize import release_dropped
-
-        release_dropped()
     return FileResult(findings, errors)
 
 

@@ -170,10 +170,6 @@ class IncrementalAnalysis:
             if recording is not None:
                 recording.__exit__(None, None, None)
             _release(module)
-            if self.index is not None:
-                from .summarize import release_dropped
-
-                release_dropped()
         consulted.discard(self.module_name)
         self.consulted |= consulted
         self.symbols = symbols

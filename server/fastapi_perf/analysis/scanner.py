@@ -139,7 +139,7 @@ def _split(text: str, start: int, end: int | None, line: int) -> tuple[list[Span
     swallowed = continued = False
     seen_code = _code_before_first_statement(text, start, end)
     bom = start == 0 and text.startswith("\ufeff")
-    decorator_pending = seen_code and text.startswith("@", start + bom)
+    decorator_pending = seen_code and _decorator_at(text, start + bom)
     pos = start
     search = _TOKEN.search
     while True:
@@ -155,7 +155,7 @@ def _split(text: str, start: int, end: int | None, line: int) -> tuple[list[Span
                 depth = 0
             if not seen_code:
                 seen_code = True
-                decorator_pending = text.startswith("@", pos)
+                decorator_pending = _decorator_at(text, pos)
                 continue
             if decorator_pending or _CONTINUATION.match(text, pos, end):
                 decorator_pending = decorator_pending and text.startswith("@", pos)
@@ -164,7 +164,7 @@ def _split(text: str, start: int, end: int | None, line: int) -> tuple[list[Span
             comments = []
             chunk_line += count_lines(text, chunk_start, pos)
             chunk_start = pos
-            decorator_pending = text.startswith("@", pos)
+            decorator_pending = _decorator_at(text, pos)
         elif kind == "open":
             depth += 1
         elif kind == "close":
@@ -191,6 +191,16 @@ def _split(text: str, start: int, end: int | None, line: int) -> tuple[list[Span
             continued = pos >= end
     spans.append(Span(chunk_start, end, chunk_line, tuple(comments)))
     return spans, (depth, decorator_pending, swallowed, continued)
+
+
+def _decorator_at(text: str, pos: int) -> bool:
+    """A decorator starts at ``pos``, maybe after lines that only continue with a backslash."""
+    while text.startswith("\\", pos):
+        joined = _LINE_BREAK.match(text, pos + 1)
+        if joined is None:
+            return False
+        pos = joined.end()
+    return text.startswith("@", pos)
 
 
 def directive_comments(text: str) -> tuple[Comment, ...]:
@@ -226,13 +236,20 @@ def _code_before_first_statement(text: str, start: int, end: int) -> bool:
     """True if code (indented or not) comes before any column-0 statement.
 
     Leading comments and blank lines join the first statement; an indented
-    line (or one opening with a backslash) at the very top is code of its
-    own, after which the next column-0 line starts a statement.
+    line (or a stray backslash) at the very top is code of its own, after
+    which the next column-0 line starts a statement. A line that only
+    continues with a backslash is judged by the line it joins.
     """
     pos = start
     while pos < end:
         if _has_code(text, pos, end):
-            return pos == start or text[pos] in " \t\f\\"
+            first = pos
+            while text.startswith("\\", first):  # lines that only continue: the next one counts
+                joined = _LINE_BREAK.match(text, first + 1)
+                if joined is None:
+                    return True  # a stray backslash: code, and no statement
+                first = joined.end()
+            return pos == start or (first < end and text[first] in " \t\f")
         brk = _LINE_BREAK.search(text, pos, end)
         if brk is None:
             return False

@@ -139,6 +139,7 @@ class ModuleTrees:
         self._stale = False
         self._users = 0
         """Computations running on these trees: dropped meanwhile, they are freed only after."""
+        self._dropped: ModuleContext | None = None
 
     @contextmanager
     def in_use(self):
@@ -147,6 +148,9 @@ class ModuleTrees:
             yield
         finally:
             self._users -= 1
+            if not self._users and self._dropped is not None:
+                _release(self._dropped)  # dropped while in use: free them now that nothing is
+                self._dropped = None
 
     def context(self) -> ModuleContext | None:
         if self._context is not None:
@@ -179,7 +183,7 @@ class ModuleTrees:
         ModuleTrees._recent.pop(id(self), None)
         if self._context is not None:
             if self._owned and self._users:
-                _DROPPED.append(self._context)  # in use: freed at the next ``release_dropped``
+                self._dropped = self._context  # in use: freed when the last user is done
             elif self._owned:
                 _release(self._context)
             self._context = None
@@ -187,7 +191,6 @@ class ModuleTrees:
 
 
 _KEEP_LINES = 20_000
-_DROPPED: list[ModuleContext] = []
 
 
 def drop_trees(index: WorkspaceIndex, modules: set[str] | None = None) -> None:
@@ -200,22 +203,17 @@ def drop_trees(index: WorkspaceIndex, modules: set[str] | None = None) -> None:
         trees.drop()
 
 
-def release_dropped() -> None:
-    """Free the trees dropped since the last call, now, without waiting for a full garbage collection.
+def _release(context: ModuleContext) -> None:
+    """Free trees nothing uses any more, now, without waiting for a full garbage collection.
 
     Parsed statements are reference cycles (a function and its calls point
     at each other): dropped, they stay in memory until a full collection,
-    which a language server postpones until the editor is idle; a workspace
-    index that parsed ten large files grew the server by a hundred MB.
-    Trees nothing computes on are freed as they are dropped; those dropped
-    while in use (``ModuleTrees.in_use``) wait for this call, made between
-    analyses.
+    which a language server postpones until the editor is idle (a workspace
+    index that parsed ten large files grew the server by a hundred MB), and
+    one file of a whole-tree run can make the index summarise hundreds of
+    modules (litellm peaked at 958 MB). Trees are freed as they are dropped,
+    or, if a computation is using them, when it is done (``in_use``).
     """
-    while _DROPPED:
-        _release(_DROPPED.pop())
-
-
-def _release(context: ModuleContext) -> None:
     release_chunks(context.chunks)
     context.blocking = None  # type: ignore[assignment]  # it holds the context's bound ``locate``
     context.cost = None  # type: ignore[assignment]

@@ -17,7 +17,6 @@ from pathlib import Path
 from lsprotocol import types
 
 from ..analysis.modules import module_name_for
-from ..analysis.summarize import release_dropped
 from ..analysis.workspace import WorkspaceIndex
 from ..checker.discovery import FileFilter, discover
 from .documents import OpenDocument, path_of
@@ -70,7 +69,6 @@ async def build_index(ls: FastApiPerfServer) -> None:
         except Exception as error:  # one odd file must not stop the index
             ls.log(f"indexing {files[module]} failed: {type(error).__name__}: {error}", types.MessageType.Warning)
         ls.index.drop_trees()  # no question follows here: keeping trees would only cost memory
-        release_dropped()
         done += 1
         if token is not None and done % PROGRESS_EVERY == 0:
             ls.work_done_progress.report(

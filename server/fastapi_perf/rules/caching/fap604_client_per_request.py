@@ -86,12 +86,14 @@ class ClientPerRequest(Rule):
         fn = call.function
         if fn is None or call.in_lambda:
             return
+        # Routes and dependencies first (known once per function): resolving every call of
+        # every other function summarised half the imports of a large project for nothing.
+        route = ctx.route(fn)
+        if route is None and not ctx.is_dependency(fn):
+            return
         qualname = ctx.callee(call)
         what = catalog.CLIENT_CONSTRUCTORS.get(qualname or "")
         if what is None:
-            return
-        route = ctx.route(fn)
-        if route is None and not ctx.is_dependency(fn):
             return
         role = "route" if route is not None else "dependency"
         keyword = "async def" if fn.is_async else "def"
