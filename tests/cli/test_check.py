@@ -319,3 +319,28 @@ def test_infer_asks_jedi_about_what_the_import_table_cannot_type(project) -> Non
     inferred = json.loads(fastapi_perf("check", "--select", "FAP107", "--infer", "--output-format", "json", "--no-cache", cwd=root).stdout)
     assert [i["location"]["row"] for i in plain] == [8]
     assert [i["location"]["row"] for i in inferred] == [8, 10]
+
+
+def test_a_large_tree_is_analysed_in_worker_processes_with_the_same_findings(tmp_path: Path) -> None:
+    """Over 400 KB the files go to worker processes (which free each file's trees and collect rarely)."""
+    from fastapi_perf.checker.runner import PARALLEL_MIN_BYTES
+
+    routes = "".join(
+        f'\n\n@app.get("/r{n}")\nasync def route_{n}(item_id: int):\n    time.sleep(0.1)\n    return {{"id": item_id, "n": {n}}}\n'
+        for n in range(400)
+    )
+    module = "import time\nfrom fastapi import FastAPI\n\napp = FastAPI()\n" + routes
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'big'\n")
+    for n in range(PARALLEL_MIN_BYTES // len(module) + 2):
+        (tmp_path / f"service_{n}.py").write_text(module)
+
+    def findings(*paths: str) -> list[tuple[str, int, str]]:
+        run = fastapi_perf("check", *paths, "--no-cache", "--output-format", "json", cwd=tmp_path)
+        assert run.returncode == 1, run.stderr
+        return sorted((Path(i["filename"]).name, i["location"]["row"], i["code"]) for i in json.loads(run.stdout))
+
+    whole = findings(".")
+    alone = findings("service_0.py")  # one small file: analysed in this process
+    assert len(alone) == 800  # FAP103 and FAP201 on every route
+    files = sorted(p.name for p in tmp_path.glob("service_*.py"))
+    assert whole == sorted((name, row, code) for name in files for _, row, code in alone)

@@ -149,7 +149,7 @@ def parse_module(text: str) -> list[Chunk]:
 
 
 def release_chunks(chunks: list[Chunk]) -> None:
-    """Break the reference cycles of statements nothing uses any more (see ``summarize._release``)."""
+    """Break the reference cycles of statements nothing uses any more (see ``ModuleContext.release``)."""
     for chunk in chunks:
         facts = chunk.facts
         if facts is None:

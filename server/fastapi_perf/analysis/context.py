@@ -92,6 +92,23 @@ class ModuleContext:
             return (hash(chunk.text), end.line, column), chunk.origin + end.line + 1, column
         return (self.path, end.line, column), chunk.origin + end.line + 1, column
 
+    def release(self, trees: bool = False) -> None:
+        """Break this context's reference cycle (its blocking analysis holds its bound ``locate``); with
+        ``trees``, also the cycles of its parsed statements (``chunks.release_chunks``), which nothing may
+        use afterwards.
+
+        Cycles are freed only by a full garbage collection, which the server
+        runs when the editor is idle: without this, ten thousand edits grew the
+        server by 20 MB, a workspace index that parsed ten large files by a
+        hundred, and one whole-tree run of litellm peaked at 958 MB.
+        """
+        if trees:
+            from .chunks import release_chunks
+
+            release_chunks(self.chunks)
+        self.blocking = None  # type: ignore[assignment]
+        self.cost = None  # type: ignore[assignment]
+
     def chunk_of(self, fn: FunctionInfo) -> Chunk | None:
         index = self.symbols.function_chunk.get(fn.qualname)
         return self.chunks[index] if index is not None and index < len(self.chunks) else None

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .assemble import assemble
-from .chunks import parse_module, release_chunks
+from .chunks import parse_module
 from .context import ModuleContext
 from .engine import Engine, RuleError
 from .findings import Finding
@@ -46,9 +46,7 @@ def analyse_text(
     findings = assemble(chunks, per_chunk, symbols, newline=detect_newline(text))
     # The findings hold no syntax: free the trees now, by reference counting. Left as
     # cycles for the garbage collector, they made it a third of a whole-tree run.
-    release_chunks(chunks)
-    module.blocking = None  # type: ignore[assignment]  # it holds the context's bound ``locate``
-    module.cost = None  # type: ignore[assignment]
+    module.release(trees=True)
     return FileResult(findings, errors)
 
 

@@ -169,7 +169,7 @@ class IncrementalAnalysis:
         finally:
             if recording is not None:
                 recording.__exit__(None, None, None)
-            _release(module)
+            module.release()
         consulted.discard(self.module_name)
         self.consulted |= consulted
         self.symbols = symbols
@@ -222,18 +222,6 @@ def _anchors_moved(anchors: dict, chunks: list[Chunk], symbols: ModuleSymbols) -
         if index is None or index >= len(chunks) or chunks[index].text != text:
             return True
     return False
-
-
-def _release(module: ModuleContext) -> None:
-    """Break the context's reference cycle (its blocking analysis holds its bound ``locate``).
-
-    Without it, every run leaves a cycle that holds the whole version it
-    analysed, statements replaced since included; only a full collection
-    frees it, and the server runs those when the editor is idle. Ten
-    thousand edits without a pause grew the server by 20 MB.
-    """
-    module.blocking = None  # type: ignore[assignment]
-    module.cost = None  # type: ignore[assignment]
 
 
 def _imported_from(symbols: ModuleSymbols, modules: set[str]) -> set[str]:

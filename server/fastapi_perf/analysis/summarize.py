@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import catalog
 from .blocking import BlockingReason, Step
-from .chunks import Chunk, release_chunks
+from .chunks import Chunk
 from .context import ModuleContext, _short
 from .dependency_facts import alias_dependency
 from .exported_facts import ExportedFacts
@@ -149,7 +149,7 @@ class ModuleTrees:
         finally:
             self._users -= 1
             if not self._users and self._dropped is not None:
-                _release(self._dropped)  # dropped while in use: free them now that nothing is
+                self._dropped.release(trees=True)  # dropped while in use: freed now that nothing is
                 self._dropped = None
 
     def context(self) -> ModuleContext | None:
@@ -185,7 +185,7 @@ class ModuleTrees:
             if self._owned and self._users:
                 self._dropped = self._context  # in use: freed when the last user is done
             elif self._owned:
-                _release(self._context)
+                self._context.release(trees=True)
             self._context = None
             ModuleTrees._kept_lines -= self._lines
 
@@ -201,19 +201,3 @@ def drop_trees(index: WorkspaceIndex, modules: set[str] | None = None) -> None:
     """
     for trees in [t for t in ModuleTrees._recent.values() if t.index is index and (modules is None or t.module in modules)]:
         trees.drop()
-
-
-def _release(context: ModuleContext) -> None:
-    """Free trees nothing uses any more, now, without waiting for a full garbage collection.
-
-    Parsed statements are reference cycles (a function and its calls point
-    at each other): dropped, they stay in memory until a full collection,
-    which a language server postpones until the editor is idle (a workspace
-    index that parsed ten large files grew the server by a hundred MB), and
-    one file of a whole-tree run can make the index summarise hundreds of
-    modules (litellm peaked at 958 MB). Trees are freed as they are dropped,
-    or, if a computation is using them, when it is done (``in_use``).
-    """
-    release_chunks(context.chunks)
-    context.blocking = None  # type: ignore[assignment]  # it holds the context's bound ``locate``
-    context.cost = None  # type: ignore[assignment]
