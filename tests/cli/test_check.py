@@ -195,7 +195,7 @@ def test_cache_is_reused_and_invalidated(project) -> None:
     root = project({"app.py": APP, "pyproject.toml": "[project]\nname='x'\ndependencies=['fastapi']\n"})
     first = fastapi_perf("check", cwd=root)
     assert first.returncode == 1
-    cache_files = list((root / ".fastapi_perf_cache").rglob("*.pickle"))
+    cache_files = list((root / ".fastapi_perf_cache").rglob("*.json"))
     assert len(cache_files) == 1
     stamp = cache_files[0].stat().st_mtime_ns
     second = fastapi_perf("check", cwd=root)
@@ -206,7 +206,7 @@ def test_cache_is_reused_and_invalidated(project) -> None:
     assert third.returncode == 0
     other_settings = fastapi_perf("check", "--select", "FAP102", cwd=root)
     assert other_settings.returncode == 0
-    assert len(list((root / ".fastapi_perf_cache").rglob("*.pickle"))) == 2
+    assert len(list((root / ".fastapi_perf_cache").rglob("*.json"))) == 2
 
 
 def test_bad_inputs_get_one_line_each(project) -> None:
