@@ -136,3 +136,6 @@ def test_a_line_opening_with_a_backslash_starts_no_statement() -> None:
     assert [text[s.start : s.end] for s in split_statements(text)] == ["\\\n@app.post('/y')\nasync def y():\n    pass\n", "x = 1\n"]
     text = "\n\\\n@app.post('/y')\nasync def y():\n    pass\n"  # after a blank line too
     assert [text[s.start : s.end] for s in split_statements(text)] == [text]
+    text = "\n\\\nimport time\nimport requests\n"  # after a blank line, the joined line is the first statement
+    assert [text[s.start : s.end] for s in split_statements(text)] == ["\n\\\nimport time\n", "import requests\n"]
+    assert len(ast.parse(text).body) == 2

@@ -137,9 +137,8 @@ def _split(text: str, start: int, end: int | None, line: int) -> tuple[list[Span
     chunk_start, chunk_line = start, line
     depth = 0
     swallowed = continued = False
-    seen_code = _code_before_first_statement(text, start, end)
-    bom = start == 0 and text.startswith("\ufeff")
-    decorator_pending = seen_code and _decorator_at(text, start + bom)
+    seen_code, first_code = _code_before_first_statement(text, start, end)
+    decorator_pending = seen_code and _decorator_at(text, first_code)
     pos = start
     search = _TOKEN.search
     while True:
@@ -232,13 +231,14 @@ def _comment_at(text: str, chunk_start: int, offset: int, body: str) -> Comment:
     return Comment(count_lines(text, chunk_start, line_start), offset - line_start, body)
 
 
-def _code_before_first_statement(text: str, start: int, end: int) -> bool:
-    """True if code (indented or not) comes before any column-0 statement.
+def _code_before_first_statement(text: str, start: int, end: int) -> tuple[bool, int]:
+    """Whether code (indented or not) comes before any column-0 statement, and where that code starts.
 
     Leading comments and blank lines join the first statement; an indented
     line (or a stray backslash) at the very top is code of its own, after
     which the next column-0 line starts a statement. A line that only
-    continues with a backslash is judged by the line it joins.
+    continues with a backslash is judged by the line it joins; it opens the
+    first statement itself (no line break starts the statement it joins).
     """
     pos = start
     while pos < end:
@@ -247,14 +247,16 @@ def _code_before_first_statement(text: str, start: int, end: int) -> bool:
             while text.startswith("\\", first):  # lines that only continue: the next one counts
                 joined = _LINE_BREAK.match(text, first + 1)
                 if joined is None:
-                    return True  # a stray backslash: code, and no statement
+                    return True, pos  # a stray backslash: code, and no statement
                 first = joined.end()
-            return pos == start or (first < end and text[first] in " \t\f")
+            if pos == start or first != pos:
+                return True, pos + (pos == 0 and text.startswith("\ufeff"))
+            return first < end and text[first] in " \t\f", pos
         brk = _LINE_BREAK.search(text, pos, end)
         if brk is None:
-            return False
+            return False, start
         pos = brk.end()
-    return False
+    return False, start
 
 
 def only_blank_or_comments(text: str, start: int, end: int) -> bool:
