@@ -20,6 +20,7 @@ from .checker.project_check import ProjectCheck, settings_start, write_atomicall
 from .config import ConfigError, Settings, load_settings, validate_selector
 from .report import Reported, display_path
 from .report.diffs import unified_diff
+from .report.rule_page import rule_record, rule_status
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "github", "html")
@@ -70,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="the workspace is not trusted: never start its interpreter (or any other); see docs/robustness.md",
     )
+
+    mcp = commands.add_parser("mcp", help="run the MCP server for coding agents, over stdio (extra: fastapi-perf[mcp])")
+    mcp.add_argument("--root", type=Path, metavar="DIR", help="the workspace root tools may read and fix (default: the current folder)")
     return parser
 
 
@@ -87,6 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .lsp.server import run
 
             return run(tcp=args.tcp, trusted=not args.untrusted)
+        if args.command == "mcp":
+            return serve_mcp(args)
     except (ConfigError, OutputError) as error:
         print(f"fastapi-perf: error: {error}", file=sys.stderr)
         return EXIT_ERROR
@@ -231,6 +237,26 @@ class Progress:
             sys.stderr.flush()
 
 
+# -- mcp -------------------------------------------------------------------------
+
+def serve_mcp(args: argparse.Namespace) -> int:
+    root = args.root or Path.cwd()
+    if not root.is_dir():
+        raise ConfigError(f"{root}: the MCP server's root must be an existing folder")
+    try:
+        from .agents.mcp_server import run
+    except ImportError as error:
+        if (error.name or "").split(".")[0] not in ("mcp", "pydantic"):
+            raise
+        print(
+            "fastapi-perf: error: `fastapi-perf mcp` needs the MCP SDK: pip install 'fastapi-perf[mcp]'"
+            f" (import failed: {error})",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    return run(root)
+
+
 # -- rule / rules ----------------------------------------------------------------
 
 def _find_rule(code: str):
@@ -249,25 +275,6 @@ def show_rule(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(f"# {rule.name} ({rule.code})\n\n{rule_status(rule)}\n\n{rule.documentation()}\n")
     return EXIT_CLEAN
-
-
-def rule_status(rule) -> str:
-    fix = {"always": "Fix is always available.", "sometimes": "Fix is sometimes available.", "none": "No fix."}[rule.fix_availability.value]
-    default = "On by default." if rule.default_enabled else "Off by default: enable it with `select` or `extend-select`."
-    return f"Category: {rule.category.title}. {default} {fix}"
-
-
-def rule_record(rule) -> dict:
-    return {
-        "code": rule.code,
-        "name": rule.name,
-        "category": rule.category.value,
-        "summary": rule.summary,
-        "default_enabled": rule.default_enabled,
-        "default_severity": rule.default_severity.value,
-        "fix": rule.fix_availability.value,
-        "url": rule.url(),
-    }
 
 
 def list_rules(args: argparse.Namespace) -> int:

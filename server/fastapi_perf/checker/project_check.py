@@ -31,16 +31,27 @@ class FixedFile:
 
 
 class ProjectCheck:
-    def __init__(self, paths: Sequence[Path], settings: Settings, *, use_cache: bool = True, jobs: int | None = None) -> None:
+    def __init__(
+        self,
+        paths: Sequence[Path],
+        settings: Settings,
+        *,
+        use_cache: bool = True,
+        jobs: int | None = None,
+        readable: Callable[[Path], bool] | None = None,
+    ) -> None:
+        """``readable``: files it rejects are neither checked nor read for calls (``refused`` lists them)."""
         self.settings = settings
         file_filter = FileFilter(settings.root or Path.cwd(), settings.exclude + settings.extend_exclude)
-        self.files = list(discover(paths, file_filter))
+        found = list(discover(paths, file_filter))
+        self.files = [f for f in found if readable is None or readable(f)]
+        self.refused = [f for f in found if readable is not None and not readable(f)]
         self.project_files: list[Path] = []
         if settings.follow_imports and settings.root is not None and settings.root.is_dir():
             if [p.absolute() for p in paths] == [settings.root.absolute()]:
                 self.project_files = self.files  # the whole project is being checked
-            else:
-                self.project_files = list(discover([settings.root], file_filter))  # calls are followed into the whole project
+            else:  # calls are followed into the whole project
+                self.project_files = [f for f in discover([settings.root], file_filter) if readable is None or readable(f)]
         self.runner = Runner(settings, use_cache=use_cache, jobs=jobs)
         self.ignores = PerFileIgnores(settings)
 
