@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -200,3 +201,27 @@ def test_check_json_shape_matches_the_cli(demo: Path) -> None:
     result = fastapi_perf("check", "shop", "--output-format", "json", "--no-cache", cwd=demo)
     records = json.loads(result.stdout)
     assert records and all(set(record) == CLI_JSON_KEYS for record in records)
+
+
+def _doc_snippets() -> list[dict]:
+    text = (ROOT / "docs" / "agents.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```json\n(.*?)```", text, re.DOTALL)
+    return [json.loads(block) for block in blocks]
+
+
+async def test_the_configurations_in_docs_agents_md_start_the_server(demo: Path) -> None:
+    servers = [
+        entry for snippet in _doc_snippets() for entry in (snippet.get("mcpServers") or snippet.get("servers") or {}).values()
+    ]
+    assert len(servers) == 2  # Claude Code / Cursor's mcpServers, VS Code's servers
+    for entry in servers:
+        assert entry["command"] == "fastapi-perf" and entry["args"][0] == "mcp"
+        assert entry.get("type", "stdio") == "stdio"
+        args = [a.replace("${workspaceFolder}", str(demo)) for a in entry["args"]]
+        params = StdioServerParameters(command=sys.executable, args=["-m", "fastapi_perf", *args], cwd=demo,
+                                       env={"PYTHONPATH": str(ROOT / "server")})
+        async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
+            await session.initialize()
+            assert {t.name for t in (await session.list_tools()).tools} == {"check", "explain", "fix"}
+    lsp = next(s for s in _doc_snippets() if "fastapi-perf" in s and "command" in s["fastapi-perf"])
+    assert lsp["fastapi-perf"]["args"] == ["lsp"]

@@ -40,7 +40,7 @@ figure svg { max-width: 100%; height: auto; }
 figure svg text { fill: var(--fg); font-size: 12px; }
 figure svg text.inside { fill: #ffffff; font-size: 11px; }
 table { border-collapse: collapse; width: 100%; margin: 12px 0; }
-th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
+th, td { text-align: left; padding: 2px 8px; font-size: 13px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.rule-row { cursor: pointer; }
