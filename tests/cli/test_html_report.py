@@ -154,10 +154,11 @@ def test_runtime_evidence_shows_where_a_finding_carries_it(demo: Path, tmp_path:
 
 def test_runtime_evidence_with_only_a_test_count() -> None:
     from fastapi_perf.report.evidence import evidence_from
+    from fastapi_perf.report.html_finding import runtime_html
 
     found = evidence_from({"stalls": 2, "total_ms": 90, "max_ms": 60, "tests": 4})
     assert found is not None and found.test_count == 4 and found.tests == ()
-    assert "4 tests" in html._runtime(found)
+    assert "4 tests" in runtime_html(found)
     assert evidence_from({"stalls": 0, "total_ms": 10}) is None
     assert evidence_from(None) is None and evidence_from(["stalls"]) is None
 

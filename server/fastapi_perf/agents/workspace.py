@@ -145,7 +145,7 @@ class Workspace:
 
 def _read(path: Path) -> str | None:
     try:
-        with open(path, encoding="utf-8", newline="") as stream:
+        with open(path, encoding="utf-8-sig", newline="") as stream:  # positions are counted without a BOM
             return stream.read()
     except (OSError, UnicodeDecodeError):
         return None
