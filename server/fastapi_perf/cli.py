@@ -7,22 +7,23 @@ remain, 2 for a usage or configuration error.
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import sys
 import time
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 
 from . import __version__
-from .checker.discovery import FileFilter, discover
-from .checker.fixing import allowed, fix_text
-from .checker.runner import FileOutcome, Runner, analyse_source
+from .checker.fixing import allowed
+from .checker.project_check import ProjectCheck, settings_start, write_atomically
 from .config import ConfigError, Settings, load_settings, validate_selector
 from .report import Reported, display_path
+from .report.diffs import unified_diff
+from .report.rule_page import rule_record, rule_status
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "json", "sarif", "github", "html")
 
 
 def _selectors(text: str) -> list[str]:
@@ -39,7 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check files and folders (default: the current folder)")
     check.add_argument("paths", nargs="*", type=Path, metavar="PATH")
-    check.add_argument("--output-format", choices=FORMATS, default="text")
+    check.add_argument("--output-format", choices=FORMATS, default="text", help="html: one self-contained page for a browser or a pull request")
+    check.add_argument("--output-file", "-o", type=Path, metavar="PATH", help="write the report (or the --diff) to PATH instead of stdout")
     check.add_argument("--select", type=_selectors, metavar="CODES", help="rule codes or prefixes to enable, comma-separated (replaces the configured selection)")
     check.add_argument("--extend-select", type=_selectors, metavar="CODES", default=[], help="rule codes or prefixes to enable in addition")
     check.add_argument("--ignore", type=_selectors, metavar="CODES", default=[], help="rule codes or prefixes to disable")
@@ -69,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="the workspace is not trusted: never start its interpreter (or any other); see docs/robustness.md",
     )
+
+    mcp = commands.add_parser("mcp", help="run the MCP server for coding agents, over stdio (extra: fastapi-perf[mcp])")
+    mcp.add_argument("--root", type=Path, metavar="DIR", help="the workspace root tools may read and fix (default: the current folder)")
     return parser
 
 
@@ -86,7 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .lsp.server import run
 
             return run(tcp=args.tcp, trusted=not args.untrusted)
-    except ConfigError as error:
+        if args.command == "mcp":
+            return serve_mcp(args)
+    except (ConfigError, OutputError) as error:
         print(f"fastapi-perf: error: {error}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
@@ -107,47 +114,29 @@ def run_check(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     if args.config is not None and not args.config.is_file():
         raise ConfigError(f"{args.config}: no such configuration file")
-    settings = apply_cli_overrides(load_settings(_common_start(paths), args.config), args)
+    settings = apply_cli_overrides(load_settings(settings_start(paths), args.config), args)
     unsafe = settings.unsafe_fixes
-    file_filter = FileFilter(settings.root or cwd, settings.exclude + settings.extend_exclude)
-    files = list(discover(paths, file_filter))
-    project_files: list[Path] = []
-    if settings.follow_imports and settings.root is not None and settings.root.is_dir():
-        if [p.absolute() for p in paths] == [settings.root.absolute()]:
-            project_files = files  # the whole project is being checked
-        else:
-            project_files = list(discover([settings.root], file_filter))  # calls are followed into the whole project
+    check = ProjectCheck(paths, settings, use_cache=not args.no_cache)
     machine = args.output_format != "text"
     progress = Progress(enabled=not machine and not args.quiet and sys.stderr.isatty())
-    runner = Runner(settings, use_cache=not args.no_cache)
-    outcomes = runner.run(files, progress.update, project_files)
+    outcomes = check.run(progress.update)
     progress.finish()
 
-    ignores = PerFileIgnores(settings)
     fixed_count = 0
     would_fix = 0
     diffs: list[str] = []
     if args.fix or args.diff:
         for outcome in outcomes:
-            if outcome.problem or not any(allowed(f.fix, unsafe) for f in ignores.filter(outcome)):
-                continue
-            original = outcome.path.read_text(encoding="utf-8")
-            analyse = lambda text, path=outcome.path: ignores.filter(  # noqa: E731
-                analyse_source(path, text, runner.engine, settings, runner.index)
-            )
-            new_text, applied, remaining = fix_text(original, analyse, unsafe)
-            if new_text == original:
+            fixed = check.fix(outcome, unsafe)
+            if fixed is None:
                 continue
             if args.diff:
-                would_fix += applied
-                name = display_path(outcome.path, cwd)
-                diffs.append("".join(difflib.unified_diff(
-                    original.splitlines(keepends=True), new_text.splitlines(keepends=True), f"a/{name}", f"b/{name}"
-                )))
+                would_fix += fixed.applied
+                diffs.append(unified_diff(fixed.original, fixed.text, display_path(outcome.path, cwd)))
             else:
-                outcome.path.write_text(new_text, encoding="utf-8")
-                fixed_count += applied
-                outcome.findings = remaining
+                write_atomically(outcome.path, fixed.text)
+                fixed_count += fixed.applied
+                outcome.findings = fixed.remaining
 
     for outcome in outcomes:
         if outcome.problem:
@@ -156,16 +145,12 @@ def run_check(args: argparse.Namespace) -> int:
             print(f"fastapi-perf: error: {display_path(outcome.path, cwd)}: {error}", file=sys.stderr)
 
     if args.diff:
-        sys.stdout.write("".join(diffs))
+        emit(args, "".join(diffs))
         if not args.quiet:
             print(f"Would fix {would_fix} finding{'s' if would_fix != 1 else ''}.", file=sys.stderr)
         return EXIT_FINDINGS if would_fix and not args.exit_zero else EXIT_CLEAN
 
-    reported = [
-        Reported(o.path, f, settings.severity_of(f.code), allowed(f.fix, unsafe))
-        for o in outcomes
-        for f in ignores.filter(o)
-    ]
+    reported = check.reported(outcomes, unsafe)
     hidden_unsafe = 0 if unsafe else sum(1 for r in reported if r.finding.fix and allowed(r.finding.fix, True) and not r.fixable)
     write_report(args, reported, settings, cwd, hidden_unsafe, fixed_count)
     if reported and not args.exit_zero:
@@ -177,21 +162,41 @@ def write_report(args, reported: list[Reported], settings: Settings, cwd: Path, 
     from .report import github, json_output, sarif, text
 
     if args.statistics and args.output_format == "text":
-        sys.stdout.write(text.render_statistics(reported))
-        return
-    if args.output_format == "json":
-        sys.stdout.write(json_output.render(reported))
+        emit(args, text.render_statistics(reported))
+    elif args.output_format == "json":
+        emit(args, json_output.render(reported))
     elif args.output_format == "sarif":
-        sys.stdout.write(sarif.render(reported, settings.root or cwd))
+        emit(args, sarif.render(reported, settings.root or cwd))
     elif args.output_format == "github":
-        sys.stdout.write(github.render(reported, cwd))
+        emit(args, github.render(reported, cwd))
+    elif args.output_format == "html":
+        from .report import html
+
+        generated = datetime.now(timezone.utc)
+        emit(args, html.render(reported, cwd, hidden_unsafe=hidden_unsafe, fixed=fixed, generated=generated))
     else:
-        output = text.render(reported, cwd, hidden_unsafe, color=text.use_color(sys.stdout))
+        output = text.render(reported, cwd, hidden_unsafe, color=args.output_file is None and text.use_color(sys.stdout))
         if args.quiet:
             output = "".join(line + "\n" for line in output.splitlines()[: len(reported)])
         if fixed and not args.quiet:
             output += f"Fixed {fixed} finding{'s' if fixed != 1 else ''}.\n"
+        emit(args, output)
+
+
+def emit(args, output: str) -> None:
+    """Write what ``check`` reports to stdout, or to ``--output-file``."""
+    if args.output_file is None:
         sys.stdout.write(output)
+        return
+    try:
+        with open(args.output_file, "w", encoding="utf-8") as stream:
+            stream.write(output)
+    except OSError as error:
+        raise OutputError(f"cannot write {args.output_file}: {error.strerror or error}") from error
+
+
+class OutputError(Exception):
+    """``--output-file`` cannot be written: a usage error, reported without a traceback."""
 
 
 def apply_cli_overrides(settings: Settings, args: argparse.Namespace) -> Settings:
@@ -209,44 +214,6 @@ def apply_cli_overrides(settings: Settings, args: argparse.Namespace) -> Setting
     if args.infer:
         overrides["inference"] = True
     return settings.with_overrides(**overrides) if overrides else settings
-
-
-def _common_start(paths: Sequence[Path]) -> Path:
-    resolved = [p.resolve() for p in paths]
-    if len(resolved) == 1:
-        return resolved[0]
-    common = Path(*_common_parts([p.parts for p in resolved]))
-    return common
-
-
-def _common_parts(parts: list[tuple[str, ...]]) -> tuple[str, ...]:
-    shortest = min(parts, key=len)
-    for index, part in enumerate(shortest):
-        if any(p[index] != part for p in parts):
-            return shortest[:index] or ("/",)
-    return shortest
-
-
-class PerFileIgnores:
-    """``per-file-ignores``: glob (gitignore syntax) to the codes it silences."""
-
-    def __init__(self, settings: Settings) -> None:
-        from .checker.discovery import _spec
-
-        self.root = settings.root
-        self.rules = [(_spec([pattern]), codes) for pattern, codes in settings.per_file_ignores]
-
-    def filter(self, outcome: FileOutcome) -> list:
-        if not self.rules:
-            return outcome.findings
-        try:
-            relative = outcome.path.relative_to(self.root).as_posix() if self.root else outcome.path.name
-        except ValueError:
-            relative = outcome.path.name
-        codes = [c for spec, cs in self.rules if spec.match_file(relative) for c in cs]
-        if not codes:
-            return outcome.findings
-        return [f for f in outcome.findings if not (f.code and any(c == "ALL" or f.code.startswith(c) for c in codes))]
 
 
 class Progress:
@@ -270,6 +237,26 @@ class Progress:
             sys.stderr.flush()
 
 
+# -- mcp -------------------------------------------------------------------------
+
+def serve_mcp(args: argparse.Namespace) -> int:
+    root = args.root or Path.cwd()
+    if not root.is_dir():
+        raise ConfigError(f"{root}: the MCP server's root must be an existing folder")
+    try:
+        from .agents.mcp_server import run
+    except ImportError as error:
+        if (error.name or "").split(".")[0] not in ("mcp", "pydantic"):
+            raise
+        print(
+            "fastapi-perf: error: `fastapi-perf mcp` needs the MCP SDK: pip install 'fastapi-perf[mcp]'"
+            f" (import failed: {error})",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    return run(root)
+
+
 # -- rule / rules ----------------------------------------------------------------
 
 def _find_rule(code: str):
@@ -288,25 +275,6 @@ def show_rule(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(f"# {rule.name} ({rule.code})\n\n{rule_status(rule)}\n\n{rule.documentation()}\n")
     return EXIT_CLEAN
-
-
-def rule_status(rule) -> str:
-    fix = {"always": "Fix is always available.", "sometimes": "Fix is sometimes available.", "none": "No fix."}[rule.fix_availability.value]
-    default = "On by default." if rule.default_enabled else "Off by default: enable it with `select` or `extend-select`."
-    return f"Category: {rule.category.title}. {default} {fix}"
-
-
-def rule_record(rule) -> dict:
-    return {
-        "code": rule.code,
-        "name": rule.name,
-        "category": rule.category.value,
-        "summary": rule.summary,
-        "default_enabled": rule.default_enabled,
-        "default_severity": rule.default_severity.value,
-        "fix": rule.fix_availability.value,
-        "url": rule.url(),
-    }
 
 
 def list_rules(args: argparse.Namespace) -> int:

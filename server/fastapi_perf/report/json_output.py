@@ -1,20 +1,36 @@
-"""``--output-format json``: the shape of Ruff's JSON output, so existing tooling reads it."""
+"""``--output-format json``: the shape of Ruff's JSON output, so existing tooling reads it.
+
+One key Ruff does not have: ``related``, the finding's call chain, each step
+with its message, file and position.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from pathlib import Path
 
-from ..analysis.findings import Position
+from ..analysis.findings import Position, Related
 from ..rules import BY_CODE
-from . import Reported
+from . import Reported, display_path
 
 
 def _location(position: Position) -> dict:
     return {"row": position.line + 1, "column": position.column + 1}
 
 
-def to_dicts(reported: Sequence[Reported]) -> list[dict]:
+def _related(related: Related, own: Path, base: Path | None) -> dict:
+    path = Path(related.path) if related.path is not None else own  # None: the finding's own file
+    return {
+        "message": related.message,
+        "filename": display_path(path, base) if base else str(path),
+        "location": _location(related.range.start),
+        "end_location": _location(related.range.end),
+    }
+
+
+def to_dicts(reported: Sequence[Reported], base: Path | None = None) -> list[dict]:
+    """Findings as plain data; with ``base``, file names relative to it (the MCP server's root)."""
     items = []
     for item in reported:
         f = item.finding
@@ -34,11 +50,12 @@ def to_dicts(reported: Sequence[Reported]) -> list[dict]:
                 "cell": None,
                 "code": f.code,
                 "end_location": _location(f.range.end),
-                "filename": str(item.path),
+                "filename": display_path(item.path, base) if base else str(item.path),
                 "fix": fix,
                 "location": _location(f.range.start),
                 "message": f.message,
                 "noqa_row": f.range.start.line + 1 if f.code else None,
+                "related": [_related(r, item.path, base) for r in f.related],
                 "severity": item.severity.value,
                 "url": rule.url() if rule else None,
             }

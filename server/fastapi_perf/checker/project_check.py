@@ -1,0 +1,141 @@
+"""One check of some paths as ``fastapi-perf check`` runs it, shared by the CLI and the MCP server.
+
+Both faces must agree on which files are checked, which project files calls
+are followed into, what ``per-file-ignores`` silences and what a fix
+writes; keeping that here means an agent sees what the terminal sees.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..analysis.findings import Finding
+from ..config import Settings
+from ..report import Reported
+from .discovery import FileFilter, _spec, discover
+from .fixing import allowed, fix_text
+from .runner import FileOutcome, Runner, analyse_source
+
+
+@dataclass(slots=True)
+class FixedFile:
+    path: Path
+    original: str
+    text: str
+    applied: int
+    remaining: list[Finding]
+
+
+class ProjectCheck:
+    def __init__(
+        self,
+        paths: Sequence[Path],
+        settings: Settings,
+        *,
+        use_cache: bool = True,
+        jobs: int | None = None,
+        readable: Callable[[Path], bool] | None = None,
+    ) -> None:
+        """``readable``: files it rejects are neither checked nor read for calls (``refused`` lists them)."""
+        self.settings = settings
+        file_filter = FileFilter(settings.root or Path.cwd(), settings.exclude + settings.extend_exclude)
+        found = list(discover(paths, file_filter))
+        self.files = [f for f in found if readable is None or readable(f)]
+        self.refused = [f for f in found if readable is not None and not readable(f)]
+        self.project_files: list[Path] = []
+        if settings.follow_imports and settings.root is not None and settings.root.is_dir():
+            if [p.absolute() for p in paths] == [settings.root.absolute()]:
+                self.project_files = self.files  # the whole project is being checked
+            else:  # calls are followed into the whole project
+                self.project_files = [f for f in discover([settings.root], file_filter) if readable is None or readable(f)]
+        self.runner = Runner(settings, use_cache=use_cache, jobs=jobs)
+        self.ignores = PerFileIgnores(settings)
+
+    def run(self, progress: Callable[[int, int], None] | None = None) -> list[FileOutcome]:
+        return self.runner.run(self.files, progress, self.project_files)
+
+    def findings(self, outcome: FileOutcome) -> list[Finding]:
+        """The outcome's findings less those ``per-file-ignores`` silences."""
+        return self.ignores.filter(outcome)
+
+    def reported(self, outcomes: Sequence[FileOutcome], unsafe: bool) -> list[Reported]:
+        severity = self.settings.severity_of
+        return [Reported(o.path, f, severity(f.code), allowed(f.fix, unsafe)) for o in outcomes for f in self.findings(o)]
+
+    def fix(
+        self, outcome: FileOutcome, unsafe: bool, keep: Callable[[Finding], bool] | None = None
+    ) -> FixedFile | None:
+        """The file's text with its applicable fixes applied, or None when nothing changes.
+
+        ``keep`` narrows the findings whose fixes may be applied (the MCP
+        server's ``codes``). The file is analysed again after each round of
+        fixes, as ``--fix`` does.
+        """
+        if outcome.problem or not any(allowed(f.fix, unsafe) and (keep is None or keep(f)) for f in self.findings(outcome)):
+            return None
+        with open(outcome.path, encoding="utf-8", newline="") as stream:
+            original = stream.read()  # newline="": the fix keeps the file's line endings
+
+        def analyse(text: str) -> list[Finding]:
+            found = self.ignores.filter(
+                analyse_source(outcome.path, text, self.runner.engine, self.settings, self.runner.index)
+            )
+            return found if keep is None else [f for f in found if keep(f)]
+
+        text, applied, remaining = fix_text(original, analyse, unsafe)
+        if text == original:
+            return None
+        return FixedFile(outcome.path, original, text, applied, remaining)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace the file in one step: a reader (or a crash) never sees half a fix."""
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.chmod(temporary, path.stat().st_mode & 0o7777)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def settings_start(paths: Sequence[Path]) -> Path:
+    """Where settings are looked up from: the one path, or the paths' common folder."""
+    resolved = [p.resolve() for p in paths]
+    if len(resolved) == 1:
+        return resolved[0]
+    return Path(*_common_parts([p.parts for p in resolved]))
+
+
+def _common_parts(parts: list[tuple[str, ...]]) -> tuple[str, ...]:
+    shortest = min(parts, key=len)
+    for index, part in enumerate(shortest):
+        if any(p[index] != part for p in parts):
+            return shortest[:index] or ("/",)
+    return shortest
+
+
+class PerFileIgnores:
+    """``per-file-ignores``: glob (gitignore syntax) to the codes it silences."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.root = settings.root
+        self.rules = [(_spec([pattern]), codes) for pattern, codes in settings.per_file_ignores]
+
+    def filter(self, outcome: FileOutcome) -> list[Finding]:
+        if not self.rules:
+            return outcome.findings
+        try:
+            relative = outcome.path.relative_to(self.root).as_posix() if self.root else outcome.path.name
+        except ValueError:
+            relative = outcome.path.name
+        codes = [c for spec, cs in self.rules if spec.match_file(relative) for c in cs]
+        if not codes:
+            return outcome.findings
+        return [f for f in outcome.findings if not (f.code and any(c == "ALL" or f.code.startswith(c) for c in codes))]

@@ -1,0 +1,29 @@
+"""A rule's page as text and as a record: what ``fastapi-perf rule`` prints, docs/rules/ holds and the MCP server serves."""
+
+from __future__ import annotations
+
+from ..rules import Rule
+
+
+def rule_status(rule: type[Rule]) -> str:
+    fix = {"always": "Fix is always available.", "sometimes": "Fix is sometimes available.", "none": "No fix."}[rule.fix_availability.value]
+    default = "On by default." if rule.default_enabled else "Off by default: enable it with `select` or `extend-select`."
+    return f"Category: {rule.category.title}. {default} {fix}"
+
+
+def rule_page(rule: type[Rule]) -> str:
+    """The Markdown of ``docs/rules/<code>.md`` without its generated-file header."""
+    return f"# {rule.name} ({rule.code})\n\n{rule_status(rule)} Default severity: {rule.default_severity.value}.\n\n{rule.documentation()}\n"
+
+
+def rule_record(rule: type[Rule]) -> dict:
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "category": rule.category.value,
+        "summary": rule.summary,
+        "default_enabled": rule.default_enabled,
+        "default_severity": rule.default_severity.value,
+        "fix": rule.fix_availability.value,
+        "url": rule.url(),
+    }
