@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi_perf.analysis import summarize
-from fastapi_perf.analysis.file_analysis import analyse_text
-from fastapi_perf.analysis.modules import module_name_for
+from fastapi_perf.analysis.engine.file_analysis import analyse_text
+from fastapi_perf.analysis.names.modules import module_name_for
 from fastapi_perf.analysis.options import AnalysisOptions
-from fastapi_perf.analysis.workspace import FunctionExport, WorkspaceIndex, module_map
+from fastapi_perf.analysis.workspace import summaries as summarize
+from fastapi_perf.analysis.workspace.index import FunctionExport, WorkspaceIndex, module_map
 from helpers import ALL_ENGINE
 
 DEPS = """\
@@ -147,8 +147,8 @@ def test_dropped_trees_are_freed_without_a_garbage_collection(tmp_path: Path, mo
 
 
 def test_an_open_document_is_summarised_from_its_own_statements(tmp_path: Path) -> None:
-    from fastapi_perf.analysis import chunks as chunks_module
-    from fastapi_perf.analysis.document import Document
+    from fastapi_perf.analysis.source import chunks as chunks_module
+    from fastapi_perf.analysis.source.document import Document
 
     _, routes, options = project(tmp_path)
     deps = tmp_path / "app" / "deps.py"

@@ -10,12 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from fastapi_perf.analysis.file_analysis import analyse_text
-from fastapi_perf.analysis.modules import module_name_for
+from fastapi_perf.analysis.engine.file_analysis import analyse_text
+from fastapi_perf.analysis.names.modules import module_name_for
 from fastapi_perf.analysis.options import AnalysisOptions
-from fastapi_perf.analysis.workspace import WorkspaceIndex, module_map
+from fastapi_perf.analysis.workspace.index import WorkspaceIndex, module_map
 from helpers import ALL_ENGINE
+
 from rules.markers import expected_findings
 
 WORKSPACES = Path(__file__).parent / "workspaces"

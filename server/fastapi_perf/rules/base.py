@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, ClassVar
 from ..analysis.findings import Finding, Severity
 
 if TYPE_CHECKING:
-    from ..analysis.context import RuleContext
-    from ..analysis.facts import CallSite, ClassInfo, FunctionInfo
+    from ..analysis.facts.module_context import RuleContext
+    from ..analysis.source.facts import CallSite, ClassInfo, FunctionInfo
 
 
 class Category(str, enum.Enum):

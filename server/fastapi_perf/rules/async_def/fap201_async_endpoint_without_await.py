@@ -5,10 +5,10 @@ import re
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis.context import RuleContext
-from ...analysis.facts import FunctionInfo
-from ...analysis.fastapi_model import ROUTE_DECORATORS
+from ...analysis.facts.module_context import RuleContext
 from ...analysis.findings import Applicability, Edit, Finding, Fix, Position, Range, Related
+from ...analysis.frameworks.fastapi import ROUTE_DECORATORS
+from ...analysis.source.facts import FunctionInfo
 from ..base import Category, FixAvailability, Rule
 
 _ASYNC = re.compile(r"async\s+")

@@ -13,11 +13,11 @@ import ast
 from dataclasses import dataclass
 
 from ...analysis import catalog
-from ...analysis.background import Work
-from ...analysis.context import RuleContext
-from ...analysis.facts import CallSite, FunctionInfo
+from ...analysis.facts.background import Work
+from ...analysis.facts.module_context import RuleContext
 from ...analysis.findings import Related
-from ...analysis.resolve import Ref
+from ...analysis.names.resolve import Ref
+from ...analysis.source.facts import CallSite, FunctionInfo
 
 SCHEDULERS = frozenset(
     "fastapi.BackgroundTasks.add_task starlette.background.BackgroundTasks.add_task "

@@ -3,10 +3,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis.background import BEST_EFFORT, BackgroundFacts, critical_work, retries
-from ...analysis.context import RuleContext
-from ...analysis.facts import CallSite
+from ...analysis.facts.background import BEST_EFFORT, BackgroundFacts, critical_work, retries
+from ...analysis.facts.module_context import RuleContext
 from ...analysis.findings import Finding
+from ...analysis.source.facts import CallSite
 from ..base import Category, Rule
 from .common import chain_related, chain_text, scheduled_task
 

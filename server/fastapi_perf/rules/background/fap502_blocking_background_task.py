@@ -3,11 +3,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis.background import BackgroundFacts, Hop, Work, background_facts
-from ...analysis.context import RuleContext
-from ...analysis.dependency_facts import Site
-from ...analysis.facts import CallSite
+from ...analysis.facts.background import BackgroundFacts, Hop, Work, background_facts
+from ...analysis.facts.dependencies import Site
+from ...analysis.facts.module_context import RuleContext
 from ...analysis.findings import Finding
+from ...analysis.source.facts import CallSite
 from ..base import Category, Rule
 from .common import Task, chain_related, chain_text, scheduled_task
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis.blocking import BlockingReason
-from ...analysis.context import RuleContext, chain_text
-from ...analysis.facts import CallSite
+from ...analysis.facts.blocking import BlockingReason
+from ...analysis.facts.module_context import RuleContext, chain_text
 from ...analysis.findings import Finding, Fix
+from ...analysis.source.facts import CallSite
 from ..base import Category, Rule
 
 

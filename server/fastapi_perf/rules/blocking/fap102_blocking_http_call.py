@@ -4,12 +4,12 @@ import ast
 from typing import ClassVar
 
 from ...analysis import catalog
-from ...analysis.blocking import BlockingReason
-from ...analysis.context import RuleContext
-from ...analysis.facts import CallSite
+from ...analysis.engine.fixes import await_edits, module_alias, offload_fix
+from ...analysis.facts.blocking import BlockingReason
+from ...analysis.facts.module_context import RuleContext
 from ...analysis.findings import Applicability, Edit, Fix, Position, Range
-from ...analysis.fixes import await_edits, module_alias, offload_fix
-from ...analysis.resolve import Instance
+from ...analysis.names.resolve import Instance
+from ...analysis.source.facts import CallSite
 from ..base import FixAvailability
 from .common import BlockingCallRule
 

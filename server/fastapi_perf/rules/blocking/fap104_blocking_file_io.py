@@ -3,12 +3,12 @@ from __future__ import annotations
 import ast
 from typing import ClassVar
 
-from ...analysis.blocking import BlockingReason
-from ...analysis.context import RuleContext
-from ...analysis.facts import CallSite
+from ...analysis.engine.fixes import await_edits, module_alias, offload_fix
+from ...analysis.facts.blocking import BlockingReason
+from ...analysis.facts.module_context import RuleContext
 from ...analysis.findings import Applicability, Fix
-from ...analysis.fixes import await_edits, module_alias, offload_fix
-from ...analysis.resolve import Ref
+from ...analysis.names.resolve import Ref
+from ...analysis.source.facts import CallSite
 from ..base import FixAvailability
 from .common import BlockingCallRule
 

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ...analysis.blocking import BlockingReason
-from ...analysis.context import RuleContext
-from ...analysis.facts import CallSite
+from ...analysis.engine.fixes import offload_fix
+from ...analysis.facts.blocking import BlockingReason
+from ...analysis.facts.module_context import RuleContext
 from ...analysis.findings import Applicability, Fix
-from ...analysis.fixes import offload_fix
+from ...analysis.source.facts import CallSite
 from ..base import FixAvailability
 from .common import BlockingCallRule
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis.aggregates import aggregate_facts
-from ...analysis.context import RuleContext
-from ...analysis.facts import FunctionInfo
+from ...analysis.facts.aggregates import aggregate_facts
+from ...analysis.facts.module_context import RuleContext
 from ...analysis.findings import Finding, Related
+from ...analysis.source.facts import FunctionInfo
 from ..base import Category, Rule
 
 

@@ -6,13 +6,13 @@ import weakref
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis.aggregates import CACHE_DECORATORS
-from ...analysis.context import RuleContext
-from ...analysis.dependency_facts import is_db_handle, param_dependency
-from ...analysis.dependency_tree import dependency_tree
-from ...analysis.facts import FunctionInfo
+from ...analysis.facts.aggregates import CACHE_DECORATORS
+from ...analysis.facts.dependencies import is_db_handle, param_dependency
+from ...analysis.facts.dependency_tree import dependency_tree
+from ...analysis.facts.module_context import RuleContext
 from ...analysis.findings import Finding, Severity
-from ...analysis.resolve import Ref
+from ...analysis.names.resolve import Ref
+from ...analysis.source.facts import FunctionInfo
 from ..base import Category, Rule
 
 REFERENCE_SEGMENTS = frozenset(

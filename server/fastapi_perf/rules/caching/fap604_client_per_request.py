@@ -4,9 +4,9 @@ from collections.abc import Iterable
 from typing import ClassVar
 
 from ...analysis import catalog
-from ...analysis.context import RuleContext
-from ...analysis.facts import CallSite
+from ...analysis.facts.module_context import RuleContext
 from ...analysis.findings import Finding
+from ...analysis.source.facts import CallSite
 from ..base import Category, Rule
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from ...analysis.context import RuleContext
-from ...analysis.dependency_facts import Site
-from ...analysis.dependency_tree import Node, dependency_tree
-from ...analysis.facts import FunctionInfo
-from ...analysis.fastapi_model import Route
+from ...analysis.facts.dependencies import Site
+from ...analysis.facts.dependency_tree import Node, dependency_tree
+from ...analysis.facts.module_context import RuleContext
 from ...analysis.findings import Related
+from ...analysis.frameworks.fastapi import Route
+from ...analysis.source.facts import FunctionInfo
 
 
 def route_tree(fn: FunctionInfo, ctx: RuleContext) -> tuple[Route, list[Node]] | None:

@@ -3,11 +3,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis.context import RuleContext
-from ...analysis.dependency_facts import DependencyFacts, Effect, remote_facts, function_facts
-from ...analysis.dependency_tree import Node
-from ...analysis.facts import FunctionInfo
+from ...analysis.facts.dependencies import DependencyFacts, Effect, function_facts, remote_facts
+from ...analysis.facts.dependency_tree import Node
+from ...analysis.facts.module_context import RuleContext
 from ...analysis.findings import Finding
+from ...analysis.source.facts import FunctionInfo
 from ..base import Category, Rule
 from .common import related, route_tree
 

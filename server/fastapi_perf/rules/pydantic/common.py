@@ -11,9 +11,9 @@ from __future__ import annotations
 import ast
 import re
 
-from ...analysis.context import RuleContext
-from ...analysis.facts import FunctionInfo
+from ...analysis.facts.module_context import RuleContext
 from ...analysis.findings import Edit, Position, Range
+from ...analysis.source.facts import FunctionInfo
 
 
 def constant_name(hint: str) -> str:

@@ -14,8 +14,8 @@ from __future__ import annotations
 import ast
 import re
 
-from ...analysis.facts import FunctionInfo
-from ...analysis.resolve import Instance, Resolver
+from ...analysis.names.resolve import Instance, Resolver
+from ...analysis.source.facts import FunctionInfo
 
 DB_TYPE_PREFIXES = (
     "sqlalchemy.", "sqlmodel.", "asyncpg.", "databases.", "psycopg", "pymysql.", "sqlite3.", "aiosqlite.",

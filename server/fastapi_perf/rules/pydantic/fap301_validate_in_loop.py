@@ -4,12 +4,12 @@ import ast
 from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
-from ...analysis import pydantic_model as pm
-from ...analysis.context import RuleContext
-from ...analysis.facts import FunctionInfo
+from ...analysis.engine.fixes import object_alias
+from ...analysis.facts.module_context import RuleContext
 from ...analysis.findings import Applicability, Edit, Finding, Fix, Related, Severity
-from ...analysis.fixes import object_alias
-from ...analysis.resolve import Ref
+from ...analysis.frameworks import pydantic as pm
+from ...analysis.names.resolve import Ref
+from ...analysis.source.facts import FunctionInfo
 from ..base import Category, FixAvailability, Rule
 from .common import constant_name, imported_at_top, module_constant
 from .db_rows import db_source

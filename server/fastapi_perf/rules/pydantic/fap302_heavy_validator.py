@@ -3,12 +3,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis import pydantic_model as pm
-from ...analysis.context import RuleContext
-from ...analysis.facts import CallSite, FunctionInfo
+from ...analysis.engine.fixes import module_alias
+from ...analysis.facts.module_context import RuleContext
 from ...analysis.findings import Applicability, Edit, Finding, Fix
-from ...analysis.fixes import module_alias
-from ...analysis.named_calls import calls_named
+from ...analysis.frameworks import pydantic as pm
+from ...analysis.source.facts import CallSite, FunctionInfo
+from ...analysis.source.named_calls import calls_named
 from ..base import Category, FixAvailability, Rule
 from .common import constant_name, delete_line, module_constant, replace_reads, single_assignment
 from .validator_work import CONSTANT_PATTERN, IO_CODES, inputs, repeated_work

@@ -4,11 +4,11 @@ import ast
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis import pydantic_model as pm
-from ...analysis.context import RuleContext
-from ...analysis.facts import ClassInfo, FunctionInfo, Param
+from ...analysis.facts.module_context import RuleContext
 from ...analysis.findings import Finding, Related
-from ...analysis.resolve import Resolver
+from ...analysis.frameworks import pydantic as pm
+from ...analysis.names.resolve import Resolver
+from ...analysis.source.facts import ClassInfo, FunctionInfo, Param
 from ..base import Category, Rule
 
 _NOT_BODY = frozenset("Depends Security Query Path Header Cookie Form File".split())

@@ -4,11 +4,11 @@ import ast
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis import pydantic_model as pm
-from ...analysis.context import RuleContext
-from ...analysis.facts import FunctionInfo
+from ...analysis.facts.module_context import RuleContext
 from ...analysis.findings import Finding, Related, Severity
-from ...analysis.resolve import Ref
+from ...analysis.frameworks import pydantic as pm
+from ...analysis.names.resolve import Ref
+from ...analysis.source.facts import FunctionInfo
 from ..base import Category, Rule
 from . import fastapi_version
 

@@ -14,10 +14,10 @@ import ast
 import re
 
 from ...analysis import catalog
-from ...analysis import pydantic_model as pm
-from ...analysis.context import RuleContext
-from ...analysis.facts import CallSite, FunctionInfo
-from ...analysis.resolve import Ref
+from ...analysis.facts.module_context import RuleContext
+from ...analysis.frameworks import pydantic as pm
+from ...analysis.names.resolve import Ref
+from ...analysis.source.facts import CallSite, FunctionInfo
 
 CONSTANT_PATTERN = "compiles a constant pattern"
 REGEX_USERS = frozenset(f"re.{n}" for n in "match search fullmatch sub subn split findall finditer".split())

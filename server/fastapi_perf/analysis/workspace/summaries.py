@@ -15,17 +15,17 @@ from collections import OrderedDict
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import catalog
-from .blocking import BlockingReason, Step
-from .chunks import Chunk
-from .context import ModuleContext, _short
-from .dependency_facts import alias_dependency
+from .. import catalog
+from ..facts.blocking import BlockingReason, Step
+from ..facts.dependencies import alias_dependency
+from ..facts.module_context import ModuleContext, _short
+from ..names.modules import content_digest
+from ..names.resolve import Instance
+from ..names.symbols import ModuleSymbols
+from ..source.chunks import Chunk
+from ..source.facts import FunctionInfo
 from .exported_facts import ExportedFacts
-from .facts import FunctionInfo
-from .modules import content_digest
-from .resolve import Instance
-from .symbols import ModuleSymbols
-from .workspace import Alias, ClassExport, FunctionExport, ModuleSummary, RemoteReason, RemoteStep, WorkspaceIndex
+from .index import Alias, ClassExport, FunctionExport, ModuleSummary, RemoteReason, RemoteStep, WorkspaceIndex
 
 
 def summarize(

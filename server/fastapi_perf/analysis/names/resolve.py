@@ -18,12 +18,12 @@ import builtins
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import catalog
-from .facts import ClassInfo, FunctionInfo
+from .. import catalog
+from ..source.facts import ClassInfo, FunctionInfo
 from .symbols import ModuleSymbols
 
 if TYPE_CHECKING:
-    from .workspace import WorkspaceIndex
+    from ..workspace.index import WorkspaceIndex
 
 _BUILTINS = frozenset(dir(builtins))
 _MAX_DEPTH = 12
@@ -234,7 +234,7 @@ class Resolver:
         if local is not None:
             return self.returns_of(local, depth)
         if self.index is not None and depth < _MAX_DEPTH:
-            from .workspace import ClassExport, FunctionExport
+            from ..workspace.index import ClassExport, FunctionExport
 
             found = self.index.lookup(qualname)
             if isinstance(found, FunctionExport):
@@ -318,7 +318,7 @@ class Resolver:
         """``SessionDep = Annotated[Session, Depends(get_db)]`` used as an annotation means ``Session``."""
         if not qualname.startswith(self._prefix):
             if self.index is not None:
-                from .workspace import Alias
+                from ..workspace.index import Alias
 
                 found = self.index.lookup(qualname)
                 if isinstance(found, Alias):
@@ -362,7 +362,7 @@ class Resolver:
                 return self.value_of(klass.assigned[attr], None, depth + 1)
             return None
         if self.index is not None:
-            from .workspace import ClassExport
+            from ..workspace.index import ClassExport
 
             found = self.index.lookup(type_name)
             if isinstance(found, ClassExport):

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import ast
 
-from . import catalog
-from .context import RuleContext
-from .facts import CallSite, FunctionInfo
-from .findings import Applicability, Edit, Fix, ImportRequest, Position, Range
+from .. import catalog
+from ..facts.module_context import RuleContext
+from ..findings import Applicability, Edit, Fix, ImportRequest, Position, Range
+from ..source.facts import CallSite, FunctionInfo
 
 # Parents in which ``await call`` must be parenthesised: ``(await f()).x``.
 _NEEDS_PARENS = (ast.Attribute, ast.Subscript, ast.Call)

@@ -12,19 +12,18 @@ here at all, so neither counts.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
-
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import catalog
-from .facts import CallSite, FunctionInfo
-from .inference import Inference, receiver_end
-from .options import AnalysisOptions
-from .resolve import Instance, Resolver, canonical_method
+from .. import catalog
+from ..names.inference import Inference, receiver_end
+from ..names.resolve import Instance, Resolver, canonical_method
+from ..options import AnalysisOptions
+from ..source.facts import CallSite, FunctionInfo
 
 if TYPE_CHECKING:
-    from .workspace import FunctionExport, RemoteStep
+    from ..workspace.index import FunctionExport, RemoteStep
 
 MAX_DEPTH = 2
 MAX_CHAIN = 4
@@ -205,7 +204,7 @@ class BlockingAnalysis:
         qualname = self.resolver.callee(call.node, call.function)
         if qualname is None or qualname.startswith(self.resolver.module.qualify("")):
             return None
-        from .workspace import FunctionExport
+        from ..workspace.index import FunctionExport
 
         found = self.resolver.index.lookup(qualname)
         if not isinstance(found, FunctionExport) or found.is_async or found.is_generator or not found.blocking:

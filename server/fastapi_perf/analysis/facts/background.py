@@ -29,14 +29,14 @@ import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import catalog
+from .. import catalog
+from ..names.resolve import Instance, Ref
+from ..source.facts import CallSite, FunctionInfo
 from .blocking import BlockingReason, Step
-from .dependency_facts import Site, callee_value, is_argument, site_of
-from .facts import CallSite, FunctionInfo
-from .resolve import Instance, Ref
+from .dependencies import Site, callee_value, is_argument, site_of
 
 if TYPE_CHECKING:
-    from .context import ModuleContext
+    from .module_context import ModuleContext
 
 _WRITES = ("post", "put", "patch", "delete")
 _HTTP_CLIENTS = ("requests.Session", "httpx.Client", "httpx.AsyncClient", "aiohttp.ClientSession")

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .aggregates import AggregateFacts, aggregate_facts
-from .background import BackgroundFacts, background_facts
-from .dependency_facts import DependencyFacts, function_facts
+from ..facts.aggregates import AggregateFacts, aggregate_facts
+from ..facts.background import BackgroundFacts, background_facts
+from ..facts.dependencies import DependencyFacts, function_facts
 
 if TYPE_CHECKING:
-    from .summarize import ModuleTrees
+    from .summaries import ModuleTrees
 
 _PARTS = {"dependency": function_facts, "background": background_facts, "aggregate": aggregate_facts}
 

@@ -39,12 +39,12 @@ import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .facts import FunctionInfo
-from .findings import Range
-from .resolve import Instance, Ref
+from ..findings import Range
+from ..names.resolve import Instance, Ref
+from ..source.facts import FunctionInfo
 
 if TYPE_CHECKING:
-    from .context import ModuleContext
+    from .module_context import ModuleContext
 
 SESSION_CLASSES = frozenset(
     "sqlalchemy.orm.Session sqlalchemy.ext.asyncio.AsyncSession sqlmodel.Session "
@@ -475,7 +475,7 @@ def param_dependency(fn: FunctionInfo, name: str, module: ModuleContext) -> DepR
                 return alias_dependency(annotation.id, module)
         value = resolver.value_of(annotation, scope)
         if type(value) is Ref and module.index is not None and not module.is_own(value.qualname):
-            from .workspace import Alias
+            from ..workspace.index import Alias
 
             found = module.index.lookup(value.qualname)
             if isinstance(found, Alias):

@@ -23,12 +23,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .chunks import Chunk, parse_module
-from .findings import Range
-from .modules import content_digest
-from .options import AnalysisOptions
-from .resolve import Instance, Ref, Value
-from .symbols import ModuleSymbols
+from ..findings import Range
+from ..names.modules import content_digest
+from ..names.resolve import Instance, Ref, Value
+from ..names.symbols import ModuleSymbols
+from ..options import AnalysisOptions
+from ..source.chunks import Chunk, parse_module
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +173,7 @@ class WorkspaceIndex:
         return summary
 
     def _summarize(self, module: str) -> ModuleSummary | None:
-        from .summarize import summarize  # summarize uses the index: imported late
+        from .summaries import summarize
 
         path = self.files[module]
         parsed = self.parse(path)
@@ -237,7 +237,7 @@ class WorkspaceIndex:
 
     def drop_trees(self, modules: set[str] | None = None) -> None:
         """Forget the syntax trees kept for ``modules``, or all (the next question parses, or uses an open document's)."""
-        from .summarize import drop_trees
+        from .summaries import drop_trees
 
         drop_trees(self, modules)
 
@@ -318,7 +318,7 @@ def _read_text(path: Path) -> str | None:
 
 def module_map(paths: Iterable[Path], root: Path | None) -> dict[str, Path]:
     """Dotted module names for files under a project root (``src/`` layouts included)."""
-    from .modules import module_name_for
+    from ..names.modules import module_name_for
 
     result: dict[str, Path] = {}
     for path in paths:

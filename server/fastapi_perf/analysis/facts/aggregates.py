@@ -26,14 +26,14 @@ import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import catalog
+from .. import catalog
+from ..names.resolve import Ref
+from ..source.facts import CallSite, FunctionInfo
 from .background import Hop, Work
-from .dependency_facts import callee_value, export_mentions, file_mentions, is_argument, is_db_handle, reads_cache, site_of
-from .facts import CallSite, FunctionInfo
-from .resolve import Ref
+from .dependencies import callee_value, export_mentions, file_mentions, is_argument, is_db_handle, reads_cache, site_of
 
 if TYPE_CHECKING:
-    from .context import ModuleContext
+    from .module_context import ModuleContext
 
 AGGREGATE_FUNCTIONS = frozenset({"count", "sum", "avg", "min", "max", "array_agg", "string_agg", "group_concat"})
 _FUNC_MODULES = ("sqlalchemy.func.", "sqlalchemy.sql.func.", "sqlalchemy.sql.functions.func.", "sqlalchemy.sql.expression.func.", "sqlmodel.func.")

@@ -13,19 +13,19 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..findings import Finding, Fix, Position, Range, Related
+from ..frameworks.fastapi import Route, is_dependency, route_of
+from ..names.resolve import Resolver
+from ..names.symbols import ModuleSymbols
+from ..options import AnalysisOptions
+from ..source.chunks import Chunk
+from ..source.facts import CallSite, FunctionInfo
 from .blocking import BlockingAnalysis, BlockingReason, Step
-from .chunks import Chunk
 from .cost import CostModel
-from .facts import CallSite, FunctionInfo
-from .fastapi_model import Route, is_dependency, route_of
-from .findings import Finding, Fix, Position, Range, Related
-from .options import AnalysisOptions
-from .resolve import Resolver
-from .symbols import ModuleSymbols
 
 if TYPE_CHECKING:
-    from .inference import Inference
-    from .workspace import FunctionExport, RemoteStep, WorkspaceIndex
+    from ..names.inference import Inference
+    from ..workspace.index import FunctionExport, RemoteStep, WorkspaceIndex
 
 
 @dataclass(eq=False)
@@ -64,7 +64,7 @@ class ModuleContext:
         """A function of another workspace file, as the index summarised it (never one of this file)."""
         if self.index is None or self.is_own(qualname):
             return None
-        from .workspace import FunctionExport
+        from ..workspace.index import FunctionExport
 
         found = self.index.lookup(qualname)
         return found if isinstance(found, FunctionExport) else None
@@ -103,7 +103,7 @@ class ModuleContext:
         hundred, and one whole-tree run of litellm peaked at 958 MB.
         """
         if trees:
-            from .chunks import release_chunks
+            from ..source.chunks import release_chunks
 
             release_chunks(self.chunks)
         self.blocking = None  # type: ignore[assignment]

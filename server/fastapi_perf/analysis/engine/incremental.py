@@ -16,20 +16,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..facts.module_context import ModuleContext
+from ..findings import Finding
+from ..names.symbols import ModuleSymbols
+from ..options import AnalysisOptions
+from ..source.chunks import Chunk
+from ..source.document import Document
+from ..source.facts import ClassInfo, FunctionInfo
 from .assemble import FileContext, assemble_chunk
-from .chunks import Chunk
-from .context import ModuleContext
-from .document import Document
-from .engine import Engine, RuleError
-from .facts import ClassInfo, FunctionInfo
+from .dispatch import Engine, RuleError
 from .file_analysis import detect_newline
-from .findings import Finding
-from .options import AnalysisOptions
-from .symbols import ModuleSymbols
 
 if TYPE_CHECKING:
-    from .inference import Inference
-    from .workspace import WorkspaceIndex
+    from ..names.inference import Inference
+    from ..workspace.index import WorkspaceIndex
 
 
 @dataclass(slots=True)

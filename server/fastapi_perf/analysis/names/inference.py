@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import catalog
+from .. import catalog
 
 log = logging.getLogger(__name__)
 

@@ -23,18 +23,18 @@ import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .chunks import Chunk, parse_chunk_text
-from .context import ModuleContext
-from .dependency_facts import DependencyFacts, DepRef, Site, depends_call, depends_ref, function_facts, param_dependency
-from .facts import FunctionInfo
-from .fastapi_model import Route
-from .named_calls import calls_named
-from .resolve import Ref, Resolver
-from .scanner import split_statements
-from .symbols import ModuleSymbols
+from ..frameworks.fastapi import Route
+from ..names.resolve import Ref, Resolver
+from ..names.symbols import ModuleSymbols
+from ..source.chunks import Chunk, parse_chunk_text
+from ..source.facts import FunctionInfo
+from ..source.named_calls import calls_named
+from ..source.scanner import split_statements
+from .dependencies import DependencyFacts, DepRef, Site, depends_call, depends_ref, function_facts, param_dependency
+from .module_context import ModuleContext
 
 if TYPE_CHECKING:
-    from .workspace import WorkspaceIndex
+    from ..workspace.index import WorkspaceIndex
 
 _ROUTERS = frozenset({"fastapi.FastAPI", "fastapi.APIRouter"})
 _MAX_NODES = 64

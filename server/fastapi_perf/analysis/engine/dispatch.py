@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .chunks import Chunk
-from .context import ModuleContext, RuleContext
-from .findings import Finding
+from ..facts.module_context import ModuleContext, RuleContext
+from ..findings import Finding
+from ..source.chunks import Chunk
 
 RuleLike = object  # a fastapi_perf.rules.base.Rule instance; typed loosely to keep the core independent
 

@@ -21,11 +21,11 @@ from __future__ import annotations
 import ast
 import re
 
-from . import catalog
+from .. import catalog
+from ..frameworks.fastapi import depends_target
+from ..names.resolve import Ref, Resolver
+from ..source.facts import CallSite, FunctionInfo
 from .blocking import BlockingAnalysis
-from .facts import CallSite, FunctionInfo
-from .fastapi_model import depends_target
-from .resolve import Ref, Resolver
 
 _MAX_DEPTH = 3
 # Methods an injected value may call cheaply: those of a Pydantic model.

@@ -5,17 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..facts.module_context import ModuleContext
+from ..findings import Finding
+from ..names.symbols import ModuleSymbols
+from ..options import AnalysisOptions
+from ..source.chunks import parse_module
 from .assemble import assemble
-from .chunks import parse_module
-from .context import ModuleContext
-from .engine import Engine, RuleError
-from .findings import Finding
-from .options import AnalysisOptions
-from .symbols import ModuleSymbols
+from .dispatch import Engine, RuleError
 
 if TYPE_CHECKING:
-    from .inference import Inference
-    from .workspace import WorkspaceIndex
+    from ..names.inference import Inference
+    from ..workspace.index import WorkspaceIndex
 
 
 @dataclass(slots=True)
