@@ -6,8 +6,9 @@ from pathlib import Path
 
 from fastapi_perf.analysis.facts.aggregates import AggregateFacts
 from fastapi_perf.analysis.facts.dependencies import DependencyFacts
+from fastapi_perf.analysis.names.exports import FunctionExport
 from fastapi_perf.analysis.options import AnalysisOptions
-from fastapi_perf.analysis.workspace.index import FunctionExport, WorkspaceIndex, module_map
+from fastapi_perf.analysis.workspace.index import WorkspaceIndex, module_map
 
 ROOT = Path(__file__).parent / "workspaces" / "dependency_tree_across_files"
 

@@ -400,3 +400,20 @@ CLIENT_CONSTRUCTORS: dict[str, str] = {
     "elasticsearch.Elasticsearch": "an Elasticsearch client (connection pool)",
     "elasticsearch.AsyncElasticsearch": "an Elasticsearch client (connection pool)",
 }
+
+# Databases: the session and connection types, what makes one, and what queries through one.
+SESSION_CLASSES = frozenset(
+    "sqlalchemy.orm.Session sqlalchemy.ext.asyncio.AsyncSession sqlmodel.Session "
+    "sqlmodel.ext.asyncio.session.AsyncSession".split()
+)
+SESSION_FACTORIES = frozenset({"sqlalchemy.orm.sessionmaker", "sqlalchemy.ext.asyncio.async_sessionmaker"})
+"""Calling one of these makes a new session (a ``scoped_session`` hands back the scope's one)."""
+CONNECT_CALLS = frozenset(
+    """
+    sqlalchemy.engine.Engine.connect sqlalchemy.engine.Engine.begin sqlalchemy.ext.asyncio.AsyncEngine.connect
+    sqlalchemy.ext.asyncio.AsyncEngine.begin asyncpg.connect asyncpg.Pool.acquire psycopg2.connect psycopg.connect
+    psycopg.AsyncConnection.connect pymysql.connect aiomysql.connect aiosqlite.connect sqlite3.connect
+    """.split()
+)
+DB_TYPE_PREFIXES = ("sqlalchemy.", "sqlmodel.", "asyncpg.", "psycopg", "pymysql.", "aiomysql.", "aiosqlite.", "sqlite3.", "databases.")
+QUERY_METHODS = frozenset("execute scalar scalars exec get get_one query fetch fetchrow fetchval fetch_one fetch_all".split())

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, ClassVar
 from ..analysis.findings import Finding, Severity
 
 if TYPE_CHECKING:
-    from ..analysis.facts.module_context import RuleContext
+    from ..analysis.engine.rule_context import RuleContext
     from ..analysis.source.facts import CallSite, ClassInfo, FunctionInfo
 
 

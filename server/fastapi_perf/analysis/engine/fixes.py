@@ -9,9 +9,9 @@ from __future__ import annotations
 import ast
 
 from .. import catalog
-from ..facts.module_context import RuleContext
 from ..findings import Applicability, Edit, Fix, ImportRequest, Position, Range
 from ..source.facts import CallSite, FunctionInfo
+from .rule_context import RuleContext
 
 # Parents in which ``await call`` must be parenthesised: ``(await f()).x``.
 _NEEDS_PARENS = (ast.Attribute, ast.Subscript, ast.Call)

@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .. import catalog
-from ..names.resolve import Ref
+from ..names.values import Ref
 from ..source.facts import CallSite, FunctionInfo
 from .background import Hop, Work
-from .dependencies import callee_value, export_mentions, file_mentions, is_argument, is_db_handle, reads_cache, site_of
+from .common import callee_value, export_mentions, file_mentions, is_argument, is_db_handle, reads_cache, site_of
 
 if TYPE_CHECKING:
     from .module_context import ModuleContext

@@ -30,10 +30,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .. import catalog
-from ..names.resolve import Instance, Ref
+from ..names.values import Instance, Ref
 from ..source.facts import CallSite, FunctionInfo
 from .blocking import BlockingReason, Step
-from .dependencies import Site, callee_value, is_argument, site_of
+from .common import Site, callee_value, is_argument, site_of
 
 if TYPE_CHECKING:
     from .module_context import ModuleContext

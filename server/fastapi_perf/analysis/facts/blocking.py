@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING
 
 from .. import catalog
 from ..names.inference import Inference, receiver_end
-from ..names.resolve import Instance, Resolver, canonical_method
+from ..names.resolve import Resolver, canonical_method
+from ..names.values import Instance
 from ..options import AnalysisOptions
 from ..source.facts import CallSite, FunctionInfo
 
 if TYPE_CHECKING:
-    from ..workspace.index import FunctionExport, RemoteStep
+    from ..names.exports import FunctionExport, RemoteStep
 
 MAX_DEPTH = 2
 MAX_CHAIN = 4
@@ -204,7 +205,7 @@ class BlockingAnalysis:
         qualname = self.resolver.callee(call.node, call.function)
         if qualname is None or qualname.startswith(self.resolver.module.qualify("")):
             return None
-        from ..workspace.index import FunctionExport
+        from ..names.exports import FunctionExport
 
         found = self.resolver.index.lookup(qualname)
         if not isinstance(found, FunctionExport) or found.is_async or found.is_generator or not found.blocking:

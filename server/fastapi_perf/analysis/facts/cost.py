@@ -23,7 +23,8 @@ import re
 
 from .. import catalog
 from ..frameworks.fastapi import depends_target
-from ..names.resolve import Ref, Resolver
+from ..names.resolve import Resolver
+from ..names.values import Ref
 from ..source.facts import CallSite, FunctionInfo
 from .blocking import BlockingAnalysis
 

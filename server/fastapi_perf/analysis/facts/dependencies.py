@@ -39,63 +39,34 @@ import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..findings import Range
-from ..names.resolve import Instance, Ref
+from ..catalog import CONNECT_CALLS, QUERY_METHODS, SESSION_CLASSES, SESSION_FACTORIES
+from ..names.values import Instance, Ref
 from ..source.facts import FunctionInfo
+from .common import (
+    Site,
+    _label,
+    _scopes,
+    callee_value,
+    export_mentions,
+    file_mentions,
+    is_db_handle,
+    reads_cache,
+    result_used,
+    site_of,
+    workspace_name,
+)
+from .depends import DepRef, param_dependency
 
 if TYPE_CHECKING:
     from .module_context import ModuleContext
 
-SESSION_CLASSES = frozenset(
-    "sqlalchemy.orm.Session sqlalchemy.ext.asyncio.AsyncSession sqlmodel.Session "
-    "sqlmodel.ext.asyncio.session.AsyncSession".split()
-)
-SESSION_FACTORIES = frozenset({"sqlalchemy.orm.sessionmaker", "sqlalchemy.ext.asyncio.async_sessionmaker"})
-"""Calling one of these makes a new session (a ``scoped_session`` hands back the scope's one)."""
-CONNECT_CALLS = frozenset(
-    """
-    sqlalchemy.engine.Engine.connect sqlalchemy.engine.Engine.begin sqlalchemy.ext.asyncio.AsyncEngine.connect
-    sqlalchemy.ext.asyncio.AsyncEngine.begin asyncpg.connect asyncpg.Pool.acquire psycopg2.connect psycopg.connect
-    psycopg.AsyncConnection.connect pymysql.connect aiomysql.connect aiosqlite.connect sqlite3.connect
-    """.split()
-)
-DB_TYPE_PREFIXES = ("sqlalchemy.", "sqlmodel.", "asyncpg.", "psycopg", "pymysql.", "aiomysql.", "aiosqlite.", "sqlite3.", "databases.")
-QUERY_METHODS = frozenset("execute scalar scalars exec get get_one query fetch fetchrow fetchval fetch_one fetch_all".split())
 _STATEMENT_METHODS = frozenset({"execute", "scalar", "scalars", "exec"})
 _TERMINALS = frozenset("first one one_or_none scalar scalar_one scalar_one_or_none get".split())
 _CLAUSE_METHODS = frozenset({"where", "filter", "filter_by"})
 _SELECTS = frozenset("sqlalchemy.select sqlalchemy.future.select sqlalchemy.sql.select sqlmodel.select".split())
 _REQUEST_TYPES = frozenset("fastapi.Request starlette.requests.Request fastapi.WebSocket starlette.requests.HTTPConnection".split())
-_DEPENDS_NAMES = frozenset({"fastapi.Depends", "fastapi.Security"})
-_SESSION_WORDS = ("session", "db", "database", "conn", "connection", "tx", "uow")
 _MAX_DEPTH = 3
 _MAX_CALLS = 24
-
-
-@dataclass(frozen=True, slots=True)
-class Site:
-    """A place in a file: absolute in another file (``path``), or relative to the chunk that binds ``anchor``."""
-
-    range: Range
-    path: str | None = None
-    anchor: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class DepRef:
-    """One ``Depends(x)``: what FastAPI will call, and the key it caches the value under."""
-
-    identity: str
-    """Equal identities share one value per request: a function or class by name, an instance by object."""
-    target: str | None
-    """The function or class qualified name, or the instance's type; None when unknown."""
-    kind: str
-    """``function``, ``class`` (called to make an instance), ``instance`` (its ``__call__``) or ``unknown``."""
-    label: str
-    security: bool = False
-    """``Security(...)`` or a ``fastapi.security`` scheme: the request is authenticated."""
-    value_type: str | None = None
-    """The type the parameter or alias declares for the injected value (``AsyncSession``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,29 +99,6 @@ class DependencyFacts:
 
 
 _MEMO: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_CALLEES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_RESULT_USES = (ast.withitem, ast.Assign, ast.AnnAssign, ast.Return, ast.Yield, ast.YieldFrom, ast.Await, ast.NamedExpr)
-
-
-def callee_value(node: ast.Call, fn: FunctionInfo | None, module: ModuleContext):
-    """What ``node`` calls (a ``Ref`` or ``Instance``), resolved once per call for the three fact modules."""
-    memo = _CALLEES.get(module)
-    if memo is None:
-        memo = _CALLEES[module] = {}
-    key = id(node)
-    if key not in memo:
-        memo[key] = module.resolver.value_of(node.func, fn)
-    return memo[key]
-
-
-def result_used(call) -> bool:
-    """The call's result is kept: ``with x() as s``, ``s = x()``, ``return x()``, ``await x()``."""
-    return type(call.parent) in _RESULT_USES
-
-
-def is_argument(call) -> bool:
-    """The call is an argument of another call (``f(g(x))``): rarely where work is hidden."""
-    return type(call.parent) in (ast.Call, ast.keyword)
 
 
 def function_facts(fn: FunctionInfo, module: ModuleContext, remote: bool = False, depth: int = 0) -> DependencyFacts:
@@ -338,46 +286,6 @@ class _Collector:
         return site_of(node, self.fn, self.module, self.remote)
 
 
-CACHE_TYPES = ("cachetools.", "aiocache.", "redis.", "fastapi_cache.", "cashews.", "diskcache.", "pymemcache.", "aiomcache.")
-_CACHE_NAME = re.compile(r"(?i)(?:^|_)cache(?:d)?(?:$|_)")
-
-
-def reads_cache(fn: FunctionInfo, module: ModuleContext) -> bool:
-    """The function reads from a cache object: ``cache.get(key)`` on a cachetools/aiocache/Redis object or a ``*cache*`` name."""
-    for call in fn.calls:
-        func = call.node.func
-        if type(func) is not ast.Attribute or func.attr not in ("get", "get_many", "mget", "hget", "__contains__"):
-            continue
-        receiver = module.resolver.value_of(func.value, fn)
-        if type(receiver) is Instance and receiver.type.startswith(CACHE_TYPES):
-            return True
-        name = func.value.id if type(func.value) is ast.Name else func.value.attr if type(func.value) is ast.Attribute else ""
-        if _CACHE_NAME.search(name):
-            return True
-    return False
-
-
-def is_db_handle(expr: ast.expr, fn: FunctionInfo, module: ModuleContext) -> bool:
-    """A session or connection: by its type when known, else by its name (``db``, ``session``)."""
-    if type(expr) not in (ast.Name, ast.Attribute):
-        return False
-    value = module.resolver.value_of(expr, fn)
-    if type(value) is Instance:
-        return value.type.startswith(DB_TYPE_PREFIXES)
-    name = (expr.id if type(expr) is ast.Name else expr.attr).lower()
-    return value is None and name.rsplit("_", 1)[-1] in _SESSION_WORDS
-
-
-def site_of(node: ast.AST, fn: FunctionInfo, module: ModuleContext, remote: bool) -> Site:
-    chunk = module.chunk_of(fn)
-    if chunk is None:
-        return Site(Range((0, 0), (0, 0)), module.path if remote else None)
-    span = chunk.node_range(node)
-    if remote:
-        return Site(span.shifted(chunk.origin), module.path or "")
-    return Site(span, anchor=fn.qualname.partition(".")[0])
-
-
 def remote_facts(qualname: str, module: ModuleContext) -> DependencyFacts | None:
     """The dependency facts the workspace index holds for a function of another file."""
     found = module.remote_function(qualname)
@@ -386,7 +294,6 @@ def remote_facts(qualname: str, module: ModuleContext) -> DependencyFacts | None
 
 _OPENS_SESSIONS = re.compile(r"sessionmaker|Session\w*\(|connect\(|\.begin\(|acquire\(")
 """What a function that opens a session spells: looked for in its file, then in its own lines."""
-_FILES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _may_open_session(qualname: str, module: ModuleContext) -> bool:
@@ -396,186 +303,6 @@ def _may_open_session(qualname: str, module: ModuleContext) -> bool:
         return False
     found = module.remote_function(qualname)
     return found is not None and export_mentions(index, found, _OPENS_SESSIONS)
-
-
-def file_mentions(index, qualname: str, pattern: re.Pattern[str], span: Range | None = None) -> bool:
-    """Whether the workspace file that defines ``qualname`` (or its lines ``span``) matches ``pattern``.
-
-    A test before following a call into another file: computing a function's
-    facts there re-parses that file, and most helpers a dependency or a route
-    calls (auth, logging, formatting) cannot matter, which their text shows
-    for the price of a read. Answers are kept per file version.
-    """
-    if index is None:
-        return False
-    split = index.module_of(qualname)
-    if split is None:
-        return False
-    name = split[0]
-    known = _FILES.setdefault(index, {})
-    key = (name, pattern, span)
-    digest = index.digests.get(name)  # set once the file is summarised; a new text gets a new one
-    cached = known.get(key)
-    if cached is not None and digest is not None and cached[0] == digest:
-        return cached[1]
-    path = index.files.get(name)
-    text = index.read(path) if path is not None else None
-    if text and span is not None:
-        text = "\n".join(text.splitlines()[span.start.line : span.end.line + 1])
-    found = bool(text and pattern.search(text))
-    known[key] = (digest, found)
-    return found
-
-
-def export_mentions(index, export, pattern: re.Pattern[str]) -> bool:
-    """Whether the body of a function of another file (a ``workspace.FunctionExport``) matches ``pattern``."""
-    return export.range is None or file_mentions(index, export.qualname, pattern, export.range)
-
-
-def workspace_name(qualname: str, module: ModuleContext) -> str:
-    """A name of another file of the workspace under that file's full module name.
-
-    Code imports a module by a shorter name than its path from the project
-    root (``lnbits.decorators`` for ``src/lnbits/decorators.py``); keys that
-    two files compare (a dependency's identity, a model) must spell it the
-    same way from both.
-    """
-    index = module.index
-    if index is None or module.is_own(qualname):
-        return qualname
-    split = index.module_of(qualname)
-    if split is None:
-        return qualname
-    name, rest = split
-    return f"{name}.{rest}" if rest else name
-
-
-# -- Depends(...) -------------------------------------------------------------------------
-
-
-def param_dependency(fn: FunctionInfo, name: str, module: ModuleContext) -> DepRef | None:
-    """The dependency FastAPI injects into parameter ``name`` of ``fn``, if any."""
-    resolver = module.resolver
-    param = fn.params[name]
-    scope = fn.parent
-    annotation = param.annotation
-    if param.default is not None:
-        call = depends_call(param.default, scope, module)
-        if call is not None:
-            return depends_ref(call, scope, module, annotation, f"{fn.qualname}({name})")
-    if type(annotation) is ast.Subscript and type(annotation.slice) is ast.Tuple:
-        for element in annotation.slice.elts[1:]:
-            call = depends_call(element, scope, module)
-            if call is not None:
-                return depends_ref(call, scope, module, annotation.slice.elts[0], f"{fn.qualname}({name})")
-    if type(annotation) in (ast.Name, ast.Attribute):
-        if type(annotation) is ast.Name and not any(s.binds_locally(annotation.id) for s in _scopes(scope)):
-            binding = module.symbols.bindings.get(annotation.id)
-            if binding is not None and binding.kind == "var":
-                return alias_dependency(annotation.id, module)
-        value = resolver.value_of(annotation, scope)
-        if type(value) is Ref and module.index is not None and not module.is_own(value.qualname):
-            from ..workspace.index import Alias
-
-            found = module.index.lookup(value.qualname)
-            if isinstance(found, Alias):
-                return getattr(found, "dependency", None)
-    return None
-
-
-def alias_dependency(name: str, module: ModuleContext) -> DepRef | None:
-    """``CurrentUser = Annotated[User, Depends(get_current_user)]``: the dependency a module-level alias carries."""
-    binding = module.symbols.bindings.get(name)
-    if binding is None or binding.kind != "var" or type(binding.value) is not ast.Subscript:
-        return None
-    if type(binding.value.slice) is not ast.Tuple:
-        return None
-    elements = binding.value.slice.elts
-    for element in elements[1:]:
-        call = depends_call(element, None, module)
-        if call is not None:
-            return depends_ref(call, None, module, elements[0], name)
-    return None
-
-
-def depends_call(expr: ast.expr, scope: FunctionInfo | None, module: ModuleContext) -> ast.Call | None:
-    if type(expr) is not ast.Call:
-        return None
-    callee = module.resolver.value_of(expr.func, scope)
-    return expr if type(callee) is Ref and callee.qualname in _DEPENDS_NAMES else None
-
-
-def depends_ref(
-    call: ast.Call, scope: FunctionInfo | None, module: ModuleContext, annotation: ast.expr | None = None, place: str = ""
-) -> DepRef | None:
-    """The :class:`DepRef` of a ``Depends(x)``/``Security(x)`` call (a bare ``Depends()`` uses the annotation).
-
-    ``place`` names where the call is written (a parameter, an alias): with
-    the module and the call's position it tells inline instances apart.
-    """
-    resolver = module.resolver
-    security = resolver.callee(call, scope) == "fastapi.Security"
-    target = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "dependency"), None)
-    if target is None:
-        target = annotation
-    if target is None:
-        return None
-    no_cache = any(k.arg == "use_cache" and type(k.value) is ast.Constant and k.value.value is False for k in call.keywords)
-    value = resolver.value_of(target, scope)
-    label = _label(target) + ("()" if type(target) is ast.Call else "")
-    where = f"@{module.symbols.module_name}:{place}:{call.lineno}:{call.col_offset}"
-    declared = resolver.annotation_type(annotation, scope) if annotation is not None else None
-    if type(value) is Instance:
-        security = security or value.type.startswith("fastapi.security.")
-        identity = f"{value.type}(){where}" if type(target) is ast.Call else _name_identity(target, scope, module)
-        ref = DepRef(identity or f"{value.type}{where}", value.type, "instance", label, security, declared)
-    elif type(value) is Ref:
-        is_class = resolver.local_class(value.qualname) is not None or (
-            module.index is not None and not module.is_own(value.qualname) and module.index.class_of(value.qualname) is not None
-        )
-        security = security or value.qualname.startswith("fastapi.security.")
-        name = workspace_name(value.qualname, module)
-        ref = DepRef(name, name, "class" if is_class else "function", label, security, declared)
-    else:
-        ref = DepRef(f"?{label}{where}", None, "unknown", label, security, declared)
-    # FastAPI's cache key is (callable, OAuth scopes when it uses them, scope): ``scope="function"``
-    # and the default are two entries, so two values per request.
-    scopes = [
-        k.value.value
-        for k in call.keywords
-        if k.arg == "scope" and type(k.value) is ast.Constant and k.value.value not in (None, "request")
-    ]
-    suffix = "".join(f"|scope={scope}" for scope in scopes)
-    label = ref.label + "".join(f', scope="{scope}"' for scope in scopes)
-    if no_cache:
-        suffix += where + ":nocache"
-        label += ", use_cache=False"
-    if suffix:
-        ref = DepRef(ref.identity + suffix, ref.target, ref.kind, label, ref.security, ref.value_type)
-    return ref
-
-
-def _name_identity(expr: ast.expr, scope: FunctionInfo | None, module: ModuleContext) -> str | None:
-    """``auth`` (a module-level instance) -> ``app.deps.auth``: one object, one cached value."""
-    parts = []
-    while type(expr) is ast.Attribute:
-        parts.append(expr.attr)
-        expr = expr.value
-    if type(expr) is not ast.Name:
-        return None
-    if scope is not None and any(s.binds_locally(expr.id) for s in _scopes(scope)):
-        return None
-    binding = module.symbols.bindings.get(expr.id)
-    if binding is None:
-        return None
-    head = module.symbols.absolute_import(binding.target) if binding.kind == "import" else module.symbols.qualify(expr.id)
-    return workspace_name(".".join([head, *reversed(parts)]), module)
-
-
-def _scopes(fn: FunctionInfo | None):
-    while fn is not None:
-        yield fn
-        fn = fn.parent
 
 
 # -- comparable keys ---------------------------------------------------------------------
@@ -683,20 +410,3 @@ def _assignments(name: str, fn: FunctionInfo) -> list[ast.expr]:
         if name in scope.params:
             return []
     return []
-
-
-def _label(expr: ast.expr) -> str:
-    """A short source-like spelling of a callee or target: ``db.get``, ``Authenticated``."""
-    if type(expr) is ast.Call:
-        return _label(expr.func)
-    parts = []
-    while type(expr) is ast.Attribute:
-        parts.append(expr.attr)
-        expr = expr.value
-    if type(expr) is ast.Name:
-        parts.append(expr.id)
-    elif type(expr) is ast.Call:
-        parts.append(_label(expr.func) + "()")
-    else:
-        parts.append("…")
-    return ".".join(reversed(parts))

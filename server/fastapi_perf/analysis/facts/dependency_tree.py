@@ -24,13 +24,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..frameworks.fastapi import Route
-from ..names.resolve import Ref, Resolver
+from ..names.resolve import Resolver
 from ..names.symbols import ModuleSymbols
+from ..names.values import Ref
 from ..source.chunks import Chunk, parse_chunk_text
 from ..source.facts import FunctionInfo
 from ..source.named_calls import calls_named
 from ..source.scanner import split_statements
-from .dependencies import DependencyFacts, DepRef, Site, depends_call, depends_ref, function_facts, param_dependency
+from .common import Site
+from .dependencies import DependencyFacts, function_facts
+from .depends import DepRef, depends_call, depends_ref, param_dependency
 from .module_context import ModuleContext
 
 if TYPE_CHECKING:

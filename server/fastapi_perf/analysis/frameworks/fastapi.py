@@ -12,8 +12,9 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from ..names.resolve import Instance, Ref, Resolver
+from ..names.resolve import Resolver
 from ..names.symbols import ModuleSymbols
+from ..names.values import Instance, Ref
 from ..source.facts import FunctionInfo
 
 ROUTER_TYPES = frozenset({"fastapi.FastAPI", "fastapi.APIRouter"})

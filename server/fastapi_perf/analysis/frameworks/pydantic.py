@@ -15,7 +15,8 @@ import ast
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from ..names.resolve import Ref, Resolver
+from ..names.resolve import Resolver
+from ..names.values import Ref
 from ..source.facts import CallSite, ClassInfo, FunctionInfo
 
 MODEL_BASES = frozenset(

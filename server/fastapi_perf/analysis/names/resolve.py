@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import ast
 import builtins
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .. import catalog
 from ..source.facts import ClassInfo, FunctionInfo
 from .symbols import ModuleSymbols
+from .values import Instance, Ref, Value
 
 if TYPE_CHECKING:
     from ..workspace.index import WorkspaceIndex
@@ -39,23 +39,6 @@ _UNWRAP = frozenset(
     typing.Annotated typing_extensions.Annotated typing.Optional
     """.split()
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Ref:
-    """A named object: a module, class, function or attribute of one."""
-
-    qualname: str
-
-
-@dataclass(frozen=True, slots=True)
-class Instance:
-    """An instance of the class named ``type``."""
-
-    type: str
-
-
-Value = Ref | Instance | None
 
 
 class Resolver:
@@ -234,7 +217,7 @@ class Resolver:
         if local is not None:
             return self.returns_of(local, depth)
         if self.index is not None and depth < _MAX_DEPTH:
-            from ..workspace.index import ClassExport, FunctionExport
+            from .exports import ClassExport, FunctionExport
 
             found = self.index.lookup(qualname)
             if isinstance(found, FunctionExport):
@@ -318,7 +301,7 @@ class Resolver:
         """``SessionDep = Annotated[Session, Depends(get_db)]`` used as an annotation means ``Session``."""
         if not qualname.startswith(self._prefix):
             if self.index is not None:
-                from ..workspace.index import Alias
+                from .exports import Alias
 
                 found = self.index.lookup(qualname)
                 if isinstance(found, Alias):
@@ -362,7 +345,7 @@ class Resolver:
                 return self.value_of(klass.assigned[attr], None, depth + 1)
             return None
         if self.index is not None:
-            from ..workspace.index import ClassExport
+            from .exports import ClassExport
 
             found = self.index.lookup(type_name)
             if isinstance(found, ClassExport):

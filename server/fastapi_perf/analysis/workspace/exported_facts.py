@@ -24,7 +24,7 @@ from ..facts.background import BackgroundFacts, background_facts
 from ..facts.dependencies import DependencyFacts, function_facts
 
 if TYPE_CHECKING:
-    from .summaries import ModuleTrees
+    from .trees import ModuleTrees
 
 _PARTS = {"dependency": function_facts, "background": background_facts, "aggregate": aggregate_facts}
 

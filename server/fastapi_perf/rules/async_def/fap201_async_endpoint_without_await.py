@@ -5,7 +5,7 @@ import re
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis.facts.module_context import RuleContext
+from ...analysis.engine.rule_context import RuleContext
 from ...analysis.findings import Applicability, Edit, Finding, Fix, Position, Range, Related
 from ...analysis.frameworks.fastapi import ROUTE_DECORATORS
 from ...analysis.source.facts import FunctionInfo

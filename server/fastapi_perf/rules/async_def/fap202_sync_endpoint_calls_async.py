@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from typing import ClassVar
 
 from ...analysis import catalog
-from ...analysis.facts.module_context import RuleContext
+from ...analysis.engine.rule_context import RuleContext
 from ...analysis.findings import Applicability, Edit, Finding, Fix, Range
 from ...analysis.frameworks.fastapi import ROUTE_DECORATORS
-from ...analysis.names.resolve import Instance, Ref
+from ...analysis.names.values import Instance, Ref
 from ...analysis.source.facts import CallSite, FunctionInfo
 from ..base import Category, FixAvailability, Rule
 
@@ -133,7 +133,7 @@ def _is_coroutine_function(qualname: str, ctx: RuleContext) -> bool:
         return True
     index = ctx.resolver.index
     if index is not None:
-        from ...analysis.workspace.index import FunctionExport
+        from ...analysis.names.exports import FunctionExport
 
         found = index.lookup(qualname)
         return isinstance(found, FunctionExport) and found.is_async and not found.is_generator

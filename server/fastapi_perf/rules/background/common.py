@@ -13,10 +13,10 @@ import ast
 from dataclasses import dataclass
 
 from ...analysis import catalog
+from ...analysis.engine.rule_context import RuleContext
 from ...analysis.facts.background import Work
-from ...analysis.facts.module_context import RuleContext
 from ...analysis.findings import Related
-from ...analysis.names.resolve import Ref
+from ...analysis.names.values import Ref
 from ...analysis.source.facts import CallSite, FunctionInfo
 
 SCHEDULERS = frozenset(

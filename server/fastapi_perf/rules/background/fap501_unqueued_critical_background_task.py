@@ -3,8 +3,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
+from ...analysis.engine.rule_context import RuleContext
 from ...analysis.facts.background import BEST_EFFORT, BackgroundFacts, critical_work, retries
-from ...analysis.facts.module_context import RuleContext
 from ...analysis.findings import Finding
 from ...analysis.source.facts import CallSite
 from ..base import Category, Rule

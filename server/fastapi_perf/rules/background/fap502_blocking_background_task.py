@@ -3,9 +3,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
+from ...analysis.engine.rule_context import RuleContext
 from ...analysis.facts.background import BackgroundFacts, Hop, Work, background_facts
-from ...analysis.facts.dependencies import Site
-from ...analysis.facts.module_context import RuleContext
+from ...analysis.facts.common import Site
 from ...analysis.findings import Finding
 from ...analysis.source.facts import CallSite
 from ..base import Category, Rule

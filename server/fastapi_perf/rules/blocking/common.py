@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
+from ...analysis.engine.rule_context import RuleContext, chain_text
 from ...analysis.facts.blocking import BlockingReason
-from ...analysis.facts.module_context import RuleContext, chain_text
 from ...analysis.findings import Finding, Fix
 from ...analysis.source.facts import CallSite
 from ..base import Category, Rule

@@ -5,10 +5,10 @@ from typing import ClassVar
 
 from ...analysis import catalog
 from ...analysis.engine.fixes import await_edits, module_alias, offload_fix
+from ...analysis.engine.rule_context import RuleContext
 from ...analysis.facts.blocking import BlockingReason
-from ...analysis.facts.module_context import RuleContext
 from ...analysis.findings import Applicability, Edit, Fix, Position, Range
-from ...analysis.names.resolve import Instance
+from ...analysis.names.values import Instance
 from ...analysis.source.facts import CallSite
 from ..base import FixAvailability
 from .common import BlockingCallRule

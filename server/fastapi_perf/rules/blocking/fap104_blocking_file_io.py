@@ -4,10 +4,10 @@ import ast
 from typing import ClassVar
 
 from ...analysis.engine.fixes import await_edits, module_alias, offload_fix
+from ...analysis.engine.rule_context import RuleContext
 from ...analysis.facts.blocking import BlockingReason
-from ...analysis.facts.module_context import RuleContext
 from ...analysis.findings import Applicability, Fix
-from ...analysis.names.resolve import Ref
+from ...analysis.names.values import Ref
 from ...analysis.source.facts import CallSite
 from ..base import FixAvailability
 from .common import BlockingCallRule

@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 from ...analysis.engine.fixes import offload_fix
+from ...analysis.engine.rule_context import RuleContext
 from ...analysis.facts.blocking import BlockingReason
-from ...analysis.facts.module_context import RuleContext
 from ...analysis.findings import Applicability, Fix
 from ...analysis.source.facts import CallSite
 from ..base import FixAvailability

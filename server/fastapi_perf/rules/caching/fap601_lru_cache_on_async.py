@@ -5,9 +5,9 @@ from collections.abc import Iterable
 from typing import ClassVar
 
 from ...analysis.engine.fixes import object_alias
-from ...analysis.facts.module_context import RuleContext
+from ...analysis.engine.rule_context import RuleContext
 from ...analysis.findings import Applicability, Edit, Finding, Fix
-from ...analysis.names.resolve import Ref
+from ...analysis.names.values import Ref
 from ...analysis.source.facts import FunctionInfo
 from ..base import Category, FixAvailability, Rule
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
+from ...analysis.engine.rule_context import RuleContext
 from ...analysis.facts.aggregates import aggregate_facts
-from ...analysis.facts.module_context import RuleContext
 from ...analysis.findings import Finding, Related
 from ...analysis.source.facts import FunctionInfo
 from ..base import Category, Rule

@@ -6,12 +6,13 @@ import weakref
 from collections.abc import Iterable
 from typing import ClassVar
 
+from ...analysis.engine.rule_context import RuleContext
 from ...analysis.facts.aggregates import CACHE_DECORATORS
-from ...analysis.facts.dependencies import is_db_handle, param_dependency
+from ...analysis.facts.common import is_db_handle
 from ...analysis.facts.dependency_tree import dependency_tree
-from ...analysis.facts.module_context import RuleContext
+from ...analysis.facts.depends import param_dependency
 from ...analysis.findings import Finding, Severity
-from ...analysis.names.resolve import Ref
+from ...analysis.names.values import Ref
 from ...analysis.source.facts import FunctionInfo
 from ..base import Category, Rule
 

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from typing import ClassVar
 
 from ...analysis import catalog
-from ...analysis.facts.module_context import RuleContext
+from ...analysis.engine.rule_context import RuleContext
 from ...analysis.findings import Finding
 from ...analysis.source.facts import CallSite
 from ..base import Category, Rule

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ...analysis.facts.dependencies import Site
+from ...analysis.engine.rule_context import RuleContext
+from ...analysis.facts.common import Site
 from ...analysis.facts.dependency_tree import Node, dependency_tree
-from ...analysis.facts.module_context import RuleContext
 from ...analysis.findings import Related
 from ...analysis.frameworks.fastapi import Route
 from ...analysis.source.facts import FunctionInfo

@@ -3,9 +3,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis.facts.dependencies import SESSION_CLASSES
+from ...analysis.catalog import SESSION_CLASSES
+from ...analysis.engine.rule_context import RuleContext
 from ...analysis.facts.dependency_tree import Node
-from ...analysis.facts.module_context import RuleContext
 from ...analysis.findings import Finding
 from ...analysis.source.facts import FunctionInfo
 from ..base import Category, Rule

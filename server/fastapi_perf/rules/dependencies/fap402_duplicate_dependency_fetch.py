@@ -3,9 +3,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
+from ...analysis.engine.rule_context import RuleContext
 from ...analysis.facts.dependencies import DependencyFacts, Effect, function_facts, remote_facts
 from ...analysis.facts.dependency_tree import Node
-from ...analysis.facts.module_context import RuleContext
 from ...analysis.findings import Finding
 from ...analysis.source.facts import FunctionInfo
 from ..base import Category, Rule

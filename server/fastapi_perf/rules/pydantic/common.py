@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import re
 
-from ...analysis.facts.module_context import RuleContext
+from ...analysis.engine.rule_context import RuleContext
 from ...analysis.findings import Edit, Position, Range
 from ...analysis.source.facts import FunctionInfo
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 import ast
 import re
 
-from ...analysis.names.resolve import Instance, Resolver
+from ...analysis.names.resolve import Resolver
+from ...analysis.names.values import Instance
 from ...analysis.source.facts import FunctionInfo
 
 DB_TYPE_PREFIXES = (

@@ -5,10 +5,10 @@ from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
 from ...analysis.engine.fixes import object_alias
-from ...analysis.facts.module_context import RuleContext
+from ...analysis.engine.rule_context import RuleContext
 from ...analysis.findings import Applicability, Edit, Finding, Fix, Related, Severity
 from ...analysis.frameworks import pydantic as pm
-from ...analysis.names.resolve import Ref
+from ...analysis.names.values import Ref
 from ...analysis.source.facts import FunctionInfo
 from ..base import Category, FixAvailability, Rule
 from .common import constant_name, imported_at_top, module_constant

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from typing import ClassVar
 
 from ...analysis.engine.fixes import module_alias
-from ...analysis.facts.module_context import RuleContext
+from ...analysis.engine.rule_context import RuleContext
 from ...analysis.findings import Applicability, Edit, Finding, Fix
 from ...analysis.frameworks import pydantic as pm
 from ...analysis.source.facts import CallSite, FunctionInfo

@@ -4,7 +4,7 @@ import ast
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis.facts.module_context import RuleContext
+from ...analysis.engine.rule_context import RuleContext
 from ...analysis.findings import Finding, Related
 from ...analysis.frameworks import pydantic as pm
 from ...analysis.names.resolve import Resolver

@@ -4,10 +4,10 @@ import ast
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis.facts.module_context import RuleContext
+from ...analysis.engine.rule_context import RuleContext
 from ...analysis.findings import Finding, Related, Severity
 from ...analysis.frameworks import pydantic as pm
-from ...analysis.names.resolve import Ref
+from ...analysis.names.values import Ref
 from ...analysis.source.facts import FunctionInfo
 from ..base import Category, Rule
 from . import fastapi_version

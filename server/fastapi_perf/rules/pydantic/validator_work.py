@@ -14,9 +14,9 @@ import ast
 import re
 
 from ...analysis import catalog
-from ...analysis.facts.module_context import RuleContext
+from ...analysis.engine.rule_context import RuleContext
 from ...analysis.frameworks import pydantic as pm
-from ...analysis.names.resolve import Ref
+from ...analysis.names.values import Ref
 from ...analysis.source.facts import CallSite, FunctionInfo
 
 CONSTANT_PATTERN = "compiles a constant pattern"
