@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from fastapi_perf.rules import ALL_RULES, BY_CODE
 from helpers import findings_of
 

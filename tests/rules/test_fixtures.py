@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from helpers import findings_of, fix_all
+
 from rules.markers import expected_findings
 
 FIXTURES = Path(__file__).parent / "fixtures"

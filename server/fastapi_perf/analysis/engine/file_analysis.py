@@ -15,7 +15,7 @@ from .dispatch import Engine, RuleError
 
 if TYPE_CHECKING:
     from ..names.inference import Inference
-    from ..workspace.index import WorkspaceIndex
+    from ..names.lookup import WorkspaceLookup
 
 
 @dataclass(slots=True)
@@ -31,7 +31,7 @@ def analyse_text(
     module_name: str = "__main__",
     is_package: bool = False,
     path: str | None = None,
-    index: WorkspaceIndex | None = None,
+    index: WorkspaceLookup | None = None,
     inference: Inference | None = None,
 ) -> FileResult:
     if text.startswith("\ufeff"):

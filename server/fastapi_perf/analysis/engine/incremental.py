@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from ..facts.module_context import ModuleContext
 from ..findings import Finding
+from ..names.dotted import attribute_chain
 from ..names.symbols import ModuleSymbols
 from ..options import AnalysisOptions
 from ..source.chunks import Chunk
@@ -29,7 +30,7 @@ from .file_analysis import detect_newline
 
 if TYPE_CHECKING:
     from ..names.inference import Inference
-    from ..workspace.index import WorkspaceIndex
+    from ..names.lookup import WorkspaceLookup
 
 
 @dataclass(slots=True)
@@ -59,7 +60,7 @@ class IncrementalAnalysis:
         options: AnalysisOptions,
         module_name: str = "__main__",
         is_package: bool = False,
-        index: WorkspaceIndex | None = None,
+        index: WorkspaceLookup | None = None,
     ) -> None:
         self.document = document
         self.index = index
@@ -319,12 +320,8 @@ def _class_summary(klass: ClassInfo) -> tuple:
 
 
 def _dotted(expr) -> str:
-    parts = []
-    while isinstance(expr, ast.Attribute):
-        parts.append(expr.attr)
-        expr = expr.value
-    if isinstance(expr, ast.Name):
-        parts.append(expr.id)
-    elif expr is not None:
-        parts.append(type(expr).__name__)
-    return ".".join(reversed(parts))
+    """A value's spelling for the fingerprint; what is not a dotted name is told by its node type (``Call.x``)."""
+    if expr is None:
+        return ""
+    root, attrs = attribute_chain(expr)
+    return ".".join([root.id if type(root) is ast.Name else type(root).__name__, *attrs])

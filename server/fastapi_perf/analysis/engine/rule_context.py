@@ -6,9 +6,10 @@ import ast
 import re
 
 from ..facts.blocking import BlockingReason, Step
-from ..facts.module_context import ModuleContext, _short
+from ..facts.module_context import ModuleContext
 from ..findings import Finding, Fix, Position, Range, Related
 from ..frameworks.fastapi import Route
+from ..names.dotted import short_name
 from ..names.exports import RemoteStep
 from ..source.chunks import Chunk
 from ..source.facts import CallSite, FunctionInfo
@@ -56,7 +57,7 @@ class RuleContext:
         prefix = self.module.symbols.qualify("")
         if qualname.startswith(prefix):
             qualname = qualname[len(prefix):]
-        return _short(qualname.removeprefix("builtins."))
+        return short_name(qualname.removeprefix("builtins."))
 
     def callee(self, call: CallSite) -> str | None:
         key = id(call.node)
@@ -79,7 +80,7 @@ class RuleContext:
         """Related locations for the hops after the first (which is the finding itself)."""
         related = []
         for step in reason.chain[1:]:
-            caller = _short(step.function.qualname) if isinstance(step, Step) else step.function
+            caller = short_name(step.function.qualname) if isinstance(step, Step) else step.function
             related.append(self.step_location(step, f"`{caller}` calls `{step.label}` here"))
         return tuple(related)
 
@@ -105,7 +106,7 @@ class RuleContext:
 
 
 def chain_text(function: FunctionInfo | None, reason: BlockingReason) -> str:
-    names = [_short(function.qualname)] if function else []
-    names += [_short(step.label) for step in reason.chain[:-1]]
+    names = [short_name(function.qualname)] if function else []
+    names += [short_name(step.label) for step in reason.chain[:-1]]
     names.append(reason.target)
     return " → ".join(names)

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .. import catalog
+from ..names.dotted import short_name
 from ..names.values import Ref
 from ..source.facts import CallSite, FunctionInfo
 from .background import Hop, Work
@@ -223,7 +224,7 @@ def _helper(call: CallSite, module: ModuleContext, remote: bool) -> tuple[str, A
     qualname = value.qualname
     local = module.resolver.local_function(qualname)
     if local is not None:
-        return local.qualname.replace(".<locals>.", "."), aggregate_facts(local, module, remote)
+        return short_name(local.qualname), aggregate_facts(local, module, remote)
     index = module.index
     if index is None or module.is_own(qualname):
         return None

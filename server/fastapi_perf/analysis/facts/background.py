@@ -30,10 +30,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .. import catalog
+from ..names.dotted import attribute_chain, short_name
 from ..names.values import Instance, Ref
 from ..source.facts import CallSite, FunctionInfo
 from .blocking import BlockingReason, Step
-from .common import Site, callee_value, is_argument, site_of
+from .common import Site, callee_value, is_argument, scopes, site_of
 
 if TYPE_CHECKING:
     from .module_context import ModuleContext
@@ -149,27 +150,18 @@ def critical_direct(call: CallSite, module: ModuleContext) -> tuple[str, str] | 
 
 def _through_instance(func: ast.expr, fn: FunctionInfo | None, module: ModuleContext) -> str | None:
     """``sms.messages.create`` where ``sms = Client()`` of a library the catalogue does not model: ``twilio.rest.Client.messages.create``."""
-    attrs = []
-    while type(func) is ast.Attribute:
-        attrs.append(func.attr)
-        func = func.value
+    func, attrs = attribute_chain(func)
     if type(func) is not ast.Name or not attrs:
         return None
     binding = module.symbols.bindings.get(func.id)
-    if fn is not None and any(s.binds_locally(func.id) for s in _scopes(fn)):
+    if fn is not None and any(s.binds_locally(func.id) for s in scopes(fn)):
         return None
     if binding is None or binding.kind != "var" or type(binding.value) is not ast.Call:
         return None
     made = module.resolver.value_of(binding.value.func, None)
     if type(made) is not Ref:
         return None
-    return ".".join([made.qualname, *reversed(attrs)])
-
-
-def _scopes(fn: FunctionInfo | None):
-    while fn is not None:
-        yield fn
-        fn = fn.parent
+    return ".".join([made.qualname, *attrs])
 
 
 def critical_work(fn: FunctionInfo, module: ModuleContext, remote: bool = False, top: bool = True) -> Work | None:
@@ -207,7 +199,7 @@ def _helper(call: CallSite, module: ModuleContext, remote: bool) -> tuple[str, B
     if local is not None:
         if module.blocking.memoized(local):
             return None
-        return local.qualname.replace(".<locals>.", "."), background_facts(local, module, remote)
+        return short_name(local.qualname), background_facts(local, module, remote)
     found = remote_background(qualname, module)
     return (qualname.rpartition(".")[2], found) if found is not None else None
 

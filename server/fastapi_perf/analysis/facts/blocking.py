@@ -14,17 +14,15 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from .. import catalog
+from ..names.dotted import dotted_name
+from ..names.exports import FunctionExport, RemoteStep
 from ..names.inference import Inference, receiver_end
 from ..names.resolve import Resolver, canonical_method
 from ..names.values import Instance
 from ..options import AnalysisOptions
 from ..source.facts import CallSite, FunctionInfo
-
-if TYPE_CHECKING:
-    from ..names.exports import FunctionExport, RemoteStep
 
 MAX_DEPTH = 2
 MAX_CHAIN = 4
@@ -205,8 +203,6 @@ class BlockingAnalysis:
         qualname = self.resolver.callee(call.node, call.function)
         if qualname is None or qualname.startswith(self.resolver.module.qualify("")):
             return None
-        from ..names.exports import FunctionExport
-
         found = self.resolver.index.lookup(qualname)
         if not isinstance(found, FunctionExport) or found.is_async or found.is_generator or not found.blocking:
             return None
@@ -261,35 +257,16 @@ def _returns_what_it_tests(statement: ast.If) -> bool:
     if len(body) != 1 or type(body[0]) is not ast.Return or body[0].value is None:
         return False
     test = statement.test
-    tested = {_name(n) for n in ast.walk(test) if type(n) in (ast.Name, ast.Attribute)} - {None}
-    returned = {_name(n) for n in ast.walk(body[0].value) if type(n) in (ast.Name, ast.Attribute)} - {None}
+    tested = {dotted_name(n) for n in ast.walk(test) if type(n) in (ast.Name, ast.Attribute)} - {None}
+    returned = {dotted_name(n) for n in ast.walk(body[0].value) if type(n) in (ast.Name, ast.Attribute)} - {None}
     if type(test) is ast.Compare and len(test.ops) == 1 and type(test.ops[0]) in (ast.IsNot, ast.In):
         return bool(tested & returned)
     return type(test) in (ast.Name, ast.Attribute) and bool(tested & returned)
 
 
-def _name(node: ast.AST) -> str | None:
-    parts = []
-    while type(node) is ast.Attribute:
-        parts.append(node.attr)
-        node = node.value
-    if type(node) is ast.Name:
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return None
-
-
 def _remote_label(call: CallSite, remote: FunctionExport) -> str:
     """How to name a function of another file in a chain: as the call spells it (``crud.get_user``)."""
-    func = call.node.func
-    parts = []
-    while type(func) is ast.Attribute:
-        parts.append(func.attr)
-        func = func.value
-    if type(func) is ast.Name:
-        parts.append(func.id)
-        return ".".join(reversed(parts))
-    return remote.qualname.rpartition(".")[2]
+    return dotted_name(call.node.func) or remote.qualname.rpartition(".")[2]
 
 
 def _mentions(call: ast.Call, names: frozenset[str]) -> bool:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..catalog import DB_TYPE_PREFIXES
 from ..findings import Range
+from ..names.dotted import attribute_chain
 from ..names.values import Instance
 from ..source.facts import FunctionInfo
 
@@ -152,24 +153,22 @@ def workspace_name(qualname: str, module: ModuleContext) -> str:
     return f"{name}.{rest}" if rest else name
 
 
-def _scopes(fn: FunctionInfo | None):
+def scopes(fn: FunctionInfo | None):
+    """``fn`` and the functions it is nested in, innermost first."""
     while fn is not None:
         yield fn
         fn = fn.parent
 
 
-def _label(expr: ast.expr) -> str:
-    """A short source-like spelling of a callee or target: ``db.get``, ``Authenticated``."""
+def call_label(expr: ast.expr) -> str:
+    """A short source-like spelling of a callee or target: ``db.get``, ``Authenticated``, ``get_repo().items``."""
     if type(expr) is ast.Call:
-        return _label(expr.func)
-    parts = []
-    while type(expr) is ast.Attribute:
-        parts.append(expr.attr)
-        expr = expr.value
-    if type(expr) is ast.Name:
-        parts.append(expr.id)
-    elif type(expr) is ast.Call:
-        parts.append(_label(expr.func) + "()")
+        return call_label(expr.func)
+    root, attrs = attribute_chain(expr)
+    if type(root) is ast.Name:
+        head = root.id
+    elif type(root) is ast.Call:
+        head = call_label(root.func) + "()"
     else:
-        parts.append("…")
-    return ".".join(reversed(parts))
+        head = "…"
+    return ".".join([head, *attrs])

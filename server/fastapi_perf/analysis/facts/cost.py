@@ -23,6 +23,7 @@ import re
 
 from .. import catalog
 from ..frameworks.fastapi import depends_target
+from ..names.dotted import attribute_chain
 from ..names.resolve import Resolver
 from ..names.values import Ref
 from ..source.facts import CallSite, FunctionInfo
@@ -115,9 +116,8 @@ _RESOURCE_LIBRARIES = ("sqlalchemy", "sqlmodel", "redis", "pymongo", "motor", "p
 
 
 def _root_name(expr: ast.expr) -> str | None:
-    while type(expr) is ast.Attribute:
-        expr = expr.value
-    return expr.id if type(expr) is ast.Name else None
+    root = attribute_chain(expr)[0]
+    return root.id if type(root) is ast.Name else None
 
 
 def _cheap_module(qualname: str) -> bool:

@@ -44,14 +44,14 @@ from ..names.values import Instance, Ref
 from ..source.facts import FunctionInfo
 from .common import (
     Site,
-    _label,
-    _scopes,
+    call_label,
     callee_value,
     export_mentions,
     file_mentions,
     is_db_handle,
     reads_cache,
     result_used,
+    scopes,
     site_of,
     workspace_name,
 )
@@ -143,7 +143,7 @@ class _Collector:
             if len(calls) < _MAX_CALLS:
                 target = self._workspace_function(call.node)
                 if target is not None:
-                    calls.append(Effect(("callable", target), _label(call.node.func), self.site(call.node)))
+                    calls.append(Effect(("callable", target), call_label(call.node.func), self.site(call.node)))
         memoized = self.module.blocking.memoized(fn)
         cache = bool(loads) and reads_cache(fn, self.module)
         return DependencyFacts(depends, session, tuple(loads), tuple(calls), queries, memoized, cache)
@@ -151,7 +151,7 @@ class _Collector:
     # -- sessions ---------------------------------------------------------------
     def _session(self, node: ast.Call, used: bool) -> Effect | None:
         value = callee_value(node, self.fn, self.module)
-        label = _label(node.func) + "()"
+        label = call_label(node.func) + "()"
         if type(value) is Ref:  # a session factory made in another file (``from .db import SessionLocal``)
             value = self.resolver.deref(value)
         if type(value) is Instance and value.type in SESSION_FACTORIES:
@@ -199,12 +199,12 @@ class _Collector:
             key = canonical(node.args[1], self.fn, self.module)
             if model and key:
                 source = canonical(func.value, self.fn, self.module) or f"?{id(node)}"
-                return Effect(("model", model, key), f"{_label(func)}({_label(node.args[0])}, ...)", self.site(node), f"get:{source}")
+                return Effect(("model", model, key), f"{call_label(func)}({call_label(node.args[0])}, ...)", self.site(node), f"get:{source}")
             return None
         if func.attr in _STATEMENT_METHODS and node.args and self.is_db_handle(func.value):
             found = self._statement(node.args[0])
             if found is not None:
-                return Effect(("model", *found), f"{_label(func)}(select({found[0].rpartition('.')[2]})...)", self.site(node))
+                return Effect(("model", *found), f"{call_label(func)}(select({found[0].rpartition('.')[2]})...)", self.site(node))
             return None
         if func.attr in _TERMINALS and not node.args:
             found = self._query_chain(func.value)
@@ -227,7 +227,7 @@ class _Collector:
         parts += [canonical(a, self.fn, self.module) or "" for a in node.args if not self.is_db_handle(a)]
         if any(p == "" or p.endswith("=None") for p in parts):
             return None
-        return Effect(("call", workspace_name(value.qualname, self.module), *sorted(parts)), _label(node.func) + "(...)", self.site(node))
+        return Effect(("call", workspace_name(value.qualname, self.module), *sorted(parts)), call_label(node.func) + "(...)", self.site(node))
 
     def _statement(self, expr: ast.expr, depth: int = 0) -> tuple[str, str] | None:
         """``select(User).where(User.id == user_id)`` (or a local holding it): (model, clauses)."""
@@ -348,7 +348,7 @@ def canonical(expr: ast.expr, fn: FunctionInfo, module: ModuleContext, depth: in
 
 
 def _name_source(name: str, fn: FunctionInfo, module: ModuleContext, depth: int) -> str | None:
-    for scope in _scopes(fn):
+    for scope in scopes(fn):
         if name in scope.global_names:
             break
         if name in scope.params:
@@ -404,7 +404,7 @@ def _used_values(fn: FunctionInfo) -> set[int]:
 
 
 def _assignments(name: str, fn: FunctionInfo) -> list[ast.expr]:
-    for scope in _scopes(fn):
+    for scope in scopes(fn):
         if name in scope.assigned:
             return [v for v in scope.assigned[name] if v is not None]
         if name in scope.params:

@@ -6,9 +6,11 @@ import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..names.dotted import attribute_chain
+from ..names.exports import Alias
 from ..names.values import Instance, Ref
 from ..source.facts import FunctionInfo
-from .common import _label, _scopes, workspace_name
+from .common import call_label, scopes, workspace_name
 
 if TYPE_CHECKING:
     from .module_context import ModuleContext
@@ -49,14 +51,12 @@ def param_dependency(fn: FunctionInfo, name: str, module: ModuleContext) -> DepR
             if call is not None:
                 return depends_ref(call, scope, module, annotation.slice.elts[0], f"{fn.qualname}({name})")
     if type(annotation) in (ast.Name, ast.Attribute):
-        if type(annotation) is ast.Name and not any(s.binds_locally(annotation.id) for s in _scopes(scope)):
+        if type(annotation) is ast.Name and not any(s.binds_locally(annotation.id) for s in scopes(scope)):
             binding = module.symbols.bindings.get(annotation.id)
             if binding is not None and binding.kind == "var":
                 return alias_dependency(annotation.id, module)
         value = resolver.value_of(annotation, scope)
         if type(value) is Ref and module.index is not None and not module.is_own(value.qualname):
-            from ..names.exports import Alias
-
             found = module.index.lookup(value.qualname)
             if isinstance(found, Alias):
                 return getattr(found, "dependency", None)
@@ -102,7 +102,7 @@ def depends_ref(
         return None
     no_cache = any(k.arg == "use_cache" and type(k.value) is ast.Constant and k.value.value is False for k in call.keywords)
     value = resolver.value_of(target, scope)
-    label = _label(target) + ("()" if type(target) is ast.Call else "")
+    label = call_label(target) + ("()" if type(target) is ast.Call else "")
     where = f"@{module.symbols.module_name}:{place}:{call.lineno}:{call.col_offset}"
     declared = resolver.annotation_type(annotation, scope) if annotation is not None else None
     if type(value) is Instance:
@@ -137,16 +137,13 @@ def depends_ref(
 
 def _name_identity(expr: ast.expr, scope: FunctionInfo | None, module: ModuleContext) -> str | None:
     """``auth`` (a module-level instance) -> ``app.deps.auth``: one object, one cached value."""
-    parts = []
-    while type(expr) is ast.Attribute:
-        parts.append(expr.attr)
-        expr = expr.value
+    expr, attrs = attribute_chain(expr)
     if type(expr) is not ast.Name:
         return None
-    if scope is not None and any(s.binds_locally(expr.id) for s in _scopes(scope)):
+    if scope is not None and any(s.binds_locally(expr.id) for s in scopes(scope)):
         return None
     binding = module.symbols.bindings.get(expr.id)
     if binding is None:
         return None
     head = module.symbols.absolute_import(binding.target) if binding.kind == "import" else module.symbols.qualify(expr.id)
-    return workspace_name(".".join([head, *reversed(parts)]), module)
+    return workspace_name(".".join([head, *attrs]), module)

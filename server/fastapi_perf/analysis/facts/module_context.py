@@ -13,18 +13,18 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..frameworks.fastapi import Route, is_dependency, route_of
+from ..names.exports import FunctionExport
 from ..names.resolve import Resolver
 from ..names.symbols import ModuleSymbols
 from ..options import AnalysisOptions
-from ..source.chunks import Chunk
+from ..source.chunks import Chunk, release_chunks
 from ..source.facts import CallSite, FunctionInfo
 from .blocking import BlockingAnalysis
 from .cost import CostModel
 
 if TYPE_CHECKING:
-    from ..names.exports import FunctionExport
     from ..names.inference import Inference
-    from ..workspace.index import WorkspaceIndex
+    from ..names.lookup import WorkspaceLookup
 
 
 @dataclass(eq=False)
@@ -33,7 +33,7 @@ class ModuleContext:
     symbols: ModuleSymbols
     options: AnalysisOptions
     path: str | None = None
-    index: WorkspaceIndex | None = None
+    index: WorkspaceLookup | None = None
     inference: Inference | None = None
     text: str | None = None
     """The whole file's text, when jedi must answer at once (the CLI)."""
@@ -63,8 +63,6 @@ class ModuleContext:
         """A function of another workspace file, as the index summarised it (never one of this file)."""
         if self.index is None or self.is_own(qualname):
             return None
-        from ..names.exports import FunctionExport
-
         found = self.index.lookup(qualname)
         return found if isinstance(found, FunctionExport) else None
 
@@ -102,8 +100,6 @@ class ModuleContext:
         hundred, and one whole-tree run of litellm peaked at 958 MB.
         """
         if trees:
-            from ..source.chunks import release_chunks
-
             release_chunks(self.chunks)
         self.blocking = None  # type: ignore[assignment]
         self.cost = None  # type: ignore[assignment]
@@ -111,7 +107,3 @@ class ModuleContext:
     def chunk_of(self, fn: FunctionInfo) -> Chunk | None:
         index = self.symbols.function_chunk.get(fn.qualname)
         return self.chunks[index] if index is not None and index < len(self.chunks) else None
-
-
-def _short(qualname: str) -> str:
-    return qualname.replace(".<locals>.", ".")

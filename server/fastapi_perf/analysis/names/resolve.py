@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING
 
 from .. import catalog
 from ..source.facts import ClassInfo, FunctionInfo
+from .exports import Alias, ClassExport, FunctionExport
 from .symbols import ModuleSymbols
 from .values import Instance, Ref, Value
 
 if TYPE_CHECKING:
-    from ..workspace.index import WorkspaceIndex
+    from .lookup import WorkspaceLookup
 
 _BUILTINS = frozenset(dir(builtins))
 _MAX_DEPTH = 12
@@ -42,7 +43,7 @@ _UNWRAP = frozenset(
 
 
 class Resolver:
-    def __init__(self, module: ModuleSymbols, index: WorkspaceIndex | None = None) -> None:
+    def __init__(self, module: ModuleSymbols, index: WorkspaceLookup | None = None) -> None:
         self.module = module
         self.index = index
         self._prefix = module.qualify("")
@@ -217,8 +218,6 @@ class Resolver:
         if local is not None:
             return self.returns_of(local, depth)
         if self.index is not None and depth < _MAX_DEPTH:
-            from .exports import ClassExport, FunctionExport
-
             found = self.index.lookup(qualname)
             if isinstance(found, FunctionExport):
                 return found.returns
@@ -301,8 +300,6 @@ class Resolver:
         """``SessionDep = Annotated[Session, Depends(get_db)]`` used as an annotation means ``Session``."""
         if not qualname.startswith(self._prefix):
             if self.index is not None:
-                from .exports import Alias
-
                 found = self.index.lookup(qualname)
                 if isinstance(found, Alias):
                     return found.type
@@ -345,8 +342,6 @@ class Resolver:
                 return self.value_of(klass.assigned[attr], None, depth + 1)
             return None
         if self.index is not None:
-            from .exports import ClassExport
-
             found = self.index.lookup(type_name)
             if isinstance(found, ClassExport):
                 return found.attributes.get(attr)

@@ -23,11 +23,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..names.exports import ClassExport, Export, ModuleSummary
-from ..names.modules import content_digest
+from ..names.modules import content_digest, module_name_for
 from ..names.symbols import ModuleSymbols
 from ..names.values import Ref
 from ..options import AnalysisOptions
 from ..source.chunks import Chunk, parse_module
+from .summaries import summarize
+from .trees import drop_trees as drop_kept_trees
 
 
 class WorkspaceIndex:
@@ -109,8 +111,6 @@ class WorkspaceIndex:
         return summary
 
     def _summarize(self, module: str) -> ModuleSummary | None:
-        from .summaries import summarize
-
         path = self.files[module]
         parsed = self.parse(path)
         if parsed is None:
@@ -173,9 +173,7 @@ class WorkspaceIndex:
 
     def drop_trees(self, modules: set[str] | None = None) -> None:
         """Forget the syntax trees kept for ``modules``, or all (the next question parses, or uses an open document's)."""
-        from .trees import drop_trees
-
-        drop_trees(self, modules)
+        drop_kept_trees(self, modules)
 
     def invalidate_all(self) -> None:
         self.drop_trees(set(self._summaries))
@@ -254,8 +252,6 @@ def _read_text(path: Path) -> str | None:
 
 def module_map(paths: Iterable[Path], root: Path | None) -> dict[str, Path]:
     """Dotted module names for files under a project root (``src/`` layouts included)."""
-    from ..names.modules import module_name_for
-
     result: dict[str, Path] = {}
     for path in paths:
         module, _ = module_name_for(path, root)

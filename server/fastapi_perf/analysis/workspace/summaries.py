@@ -11,19 +11,23 @@ first use, from the module's trees (:class:`ModuleTrees`).
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from .. import catalog
 from ..facts.blocking import BlockingReason, Step
 from ..facts.depends import alias_dependency
-from ..facts.module_context import ModuleContext, _short
+from ..facts.module_context import ModuleContext
+from ..names.dotted import short_name
 from ..names.exports import Alias, ClassExport, FunctionExport, ModuleSummary, RemoteReason, RemoteStep
 from ..names.symbols import ModuleSymbols
 from ..names.values import Instance
 from ..source.chunks import Chunk
 from ..source.facts import FunctionInfo
 from .exported_facts import ExportedFacts
-from .index import WorkspaceIndex
 from .trees import ModuleTrees
+
+if TYPE_CHECKING:
+    from ..names.lookup import WorkspaceLookup
 
 
 def summarize(
@@ -31,7 +35,7 @@ def summarize(
     path: str,
     chunks: list[Chunk],
     symbols: ModuleSymbols,
-    index: WorkspaceIndex,
+    index: WorkspaceLookup,
     owned: bool = True,
     lines: int = 0,
 ) -> ModuleSummary:
@@ -107,4 +111,4 @@ def remote_step(step: Step | RemoteStep, context: ModuleContext) -> RemoteStep:
         return step
     chunk = context.chunk_of(step.function)
     span = chunk.node_range(step.call).shifted(chunk.origin) if chunk is not None else None
-    return RemoteStep(_short(step.function.qualname), step.label, context.path or "", span)
+    return RemoteStep(short_name(step.function.qualname), step.label, context.path or "", span)

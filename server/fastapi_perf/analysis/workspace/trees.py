@@ -12,7 +12,7 @@ from ..names.modules import content_digest
 from ..names.symbols import ModuleSymbols
 
 if TYPE_CHECKING:
-    from .index import WorkspaceIndex
+    from ..names.lookup import WorkspaceLookup
 
 
 class ModuleTrees:
@@ -30,7 +30,7 @@ class ModuleTrees:
     _recent: OrderedDict[int, ModuleTrees] = OrderedDict()
     _kept_lines = 0
 
-    def __init__(self, index: WorkspaceIndex, module: str, path: str, is_package: bool, owned: bool = True) -> None:
+    def __init__(self, index: WorkspaceLookup, module: str, path: str, is_package: bool, owned: bool = True) -> None:
         self.index = index
         self.module = module
         self.path = path
@@ -96,7 +96,7 @@ class ModuleTrees:
 _KEEP_LINES = 20_000
 
 
-def drop_trees(index: WorkspaceIndex, modules: set[str] | None = None) -> None:
+def drop_trees(index: WorkspaceLookup, modules: set[str] | None = None) -> None:
     """Let go of the kept trees of ``modules`` (None: all of the index's).
 
     Their summaries were invalidated, or a document now has them parsed, or

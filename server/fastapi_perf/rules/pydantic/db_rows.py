@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import re
 
+from ...analysis.names.dotted import attribute_chain
 from ...analysis.names.resolve import Resolver
 from ...analysis.names.values import Instance
 from ...analysis.source.facts import FunctionInfo
@@ -96,9 +97,8 @@ def _is_crud(callee: str | None, func: ast.expr) -> bool:
     """``crud.get_users(...)``, ``user_crud.get_multi(...)``, ``app.crud.items.list_items(...)``."""
     if callee and "crud" in callee.split("."):
         return True
-    while type(func) is ast.Attribute:
-        func = func.value
-    return type(func) is ast.Name and (func.id == "crud" or func.id.endswith("_crud"))
+    root = attribute_chain(func)[0]
+    return type(root) is ast.Name and (root.id == "crud" or root.id.endswith("_crud"))
 
 
 def _is_statement(expr: ast.expr, fn: FunctionInfo, resolver: Resolver, depth: int = 0) -> bool:
