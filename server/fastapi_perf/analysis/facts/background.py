@@ -25,16 +25,16 @@ from __future__ import annotations
 
 import ast
 import re
-import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .. import catalog
-from ..names.dotted import attribute_chain, short_name
+from ..names.dotted import attribute_chain
 from ..names.values import Instance, Ref
 from ..source.facts import CallSite, FunctionInfo
 from .blocking import BlockingReason, Step
 from .common import Site, callee_value, is_argument, scopes, site_of
+from .function_facts import FunctionFacts
 
 if TYPE_CHECKING:
     from .module_context import ModuleContext
@@ -110,20 +110,13 @@ class BackgroundFacts:
     """For an ``async def``: the first call that blocks the event loop."""
 
 
-_MEMO: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def background_facts(fn: FunctionInfo, module: ModuleContext, remote: bool = False) -> BackgroundFacts:
-    """The facts of a function as a helper: only what it does on every call counts."""
-    memo = _MEMO.setdefault(module, {})
-    key = (id(fn), remote)
-    if key in memo:
-        return memo[key] or BackgroundFacts()
-    memo[key] = None  # a cycle is no evidence
+def _as_helper(fn: FunctionInfo, module: ModuleContext, remote: bool) -> BackgroundFacts:
     critical = critical_work(fn, module, remote, top=False)
-    facts = BackgroundFacts(critical, critical is not None and retries(fn, module), _loop_blocking(fn, module, remote))
-    memo[key] = facts
-    return facts
+    return BackgroundFacts(critical, critical is not None and retries(fn, module), _loop_blocking(fn, module, remote))
+
+
+background_facts = FunctionFacts("background", _as_helper, BackgroundFacts())
+"""The facts of a function as a helper (only what it does on every call counts): ``background_facts(fn, module, remote=False)``."""
 
 
 def critical_direct(call: CallSite, module: ModuleContext) -> tuple[str, str] | None:
@@ -194,19 +187,10 @@ def _helper(call: CallSite, module: ModuleContext, remote: bool) -> tuple[str, B
     value = callee_value(call.node, call.function, module)
     if type(value) is not Ref:
         return None
-    qualname = value.qualname
-    local = module.resolver.local_function(qualname)
-    if local is not None:
-        if module.blocking.memoized(local):
-            return None
-        return short_name(local.qualname), background_facts(local, module, remote)
-    found = remote_background(qualname, module)
-    return (qualname.rpartition(".")[2], found) if found is not None else None
-
-
-def remote_background(qualname: str, module: ModuleContext) -> BackgroundFacts | None:
-    found = module.remote_function(qualname)
-    return getattr(found.facts, "background", None) if found is not None else None
+    local = module.resolver.local_function(value.qualname)
+    if local is not None and module.blocking.memoized(local):
+        return None  # its effect happens once, not on every call
+    return background_facts.of_helper(value.qualname, module, remote)
 
 
 def retries(fn: FunctionInfo, module: ModuleContext) -> bool:

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import ast
 import re
-import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -46,8 +45,6 @@ from .common import (
     Site,
     call_label,
     callee_value,
-    export_mentions,
-    file_mentions,
     is_db_handle,
     reads_cache,
     result_used,
@@ -56,6 +53,7 @@ from .common import (
     workspace_name,
 )
 from .depends import DepRef, param_dependency
+from .function_facts import FunctionFacts
 
 if TYPE_CHECKING:
     from .module_context import ModuleContext
@@ -98,19 +96,6 @@ class DependencyFacts:
         return not self.memoized and (self.session is not None or bool(self.loads) or self.queries)
 
 
-_MEMO: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def function_facts(fn: FunctionInfo, module: ModuleContext, remote: bool = False, depth: int = 0) -> DependencyFacts:
-    """The facts of a function of ``module``; ``remote`` places sites by path (for the index)."""
-    memo = _MEMO.setdefault(module, {})
-    key = (id(fn), remote)
-    if key in memo:
-        return memo[key] or DependencyFacts()
-    memo[key] = None  # a cycle is no evidence
-    facts = _Collector(fn, module, remote, depth).collect()
-    memo[key] = facts
-    return facts
 
 
 class _Collector:
@@ -163,19 +148,10 @@ class _Collector:
             return Effect(("session", qualname), label, self.site(node))
         if self.depth >= _MAX_DEPTH or not used:
             return None
-        if self.resolver.local_function(qualname) is None and not _may_open_session(qualname, self.module):
-            return None
-        helper = self.helper_facts(qualname)
+        helper = function_facts.of_function(qualname, self.module, self.remote, self.depth + 1, spells=_OPENS_SESSIONS)
         if helper is not None and helper.session is not None and not helper.memoized:
             return Effect(helper.session.key, f"{label} → {helper.session.label}", self.site(node))
         return None
-
-    def helper_facts(self, qualname: str) -> DependencyFacts | None:
-        """Facts of a workspace function by name: of this file, else from the index."""
-        local = self.resolver.local_function(qualname)
-        if local is not None:
-            return function_facts(local, self.module, self.remote, self.depth + 1)
-        return remote_facts(qualname, self.module)
 
     def _workspace_function(self, node: ast.Call) -> str | None:
         """A function of the workspace ``node`` calls; other files are not summarised for this."""
@@ -286,23 +262,15 @@ class _Collector:
         return site_of(node, self.fn, self.module, self.remote)
 
 
-def remote_facts(qualname: str, module: ModuleContext) -> DependencyFacts | None:
-    """The dependency facts the workspace index holds for a function of another file."""
-    found = module.remote_function(qualname)
-    return getattr(found.facts, "dependency", None) if found is not None else None
+def _collect(fn: FunctionInfo, module: ModuleContext, remote: bool, depth: int = 0) -> DependencyFacts:
+    return _Collector(fn, module, remote, depth).collect()
 
+
+function_facts = FunctionFacts("dependency", _collect, DependencyFacts())
+"""The dependency facts of a function of ``module``: ``function_facts(fn, module, remote=False, depth=0)``."""
 
 _OPENS_SESSIONS = re.compile(r"sessionmaker|Session\w*\(|connect\(|\.begin\(|acquire\(")
 """What a function that opens a session spells: looked for in its file, then in its own lines."""
-
-
-def _may_open_session(qualname: str, module: ModuleContext) -> bool:
-    """A helper of another file whose body spells something that opens a session (checked before computing its facts)."""
-    index = module.index
-    if index is None or module.is_own(qualname) or not file_mentions(index, qualname, _OPENS_SESSIONS):
-        return False
-    found = module.remote_function(qualname)
-    return found is not None and export_mentions(index, found, _OPENS_SESSIONS)
 
 
 # -- comparable keys ---------------------------------------------------------------------

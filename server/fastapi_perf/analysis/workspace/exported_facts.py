@@ -26,7 +26,7 @@ from ..facts.dependencies import DependencyFacts, function_facts
 if TYPE_CHECKING:
     from .trees import ModuleTrees
 
-_PARTS = {"dependency": function_facts, "background": background_facts, "aggregate": aggregate_facts}
+_PARTS = {facts.part: facts for facts in (function_facts, background_facts, aggregate_facts)}
 
 
 class ExportedFacts:

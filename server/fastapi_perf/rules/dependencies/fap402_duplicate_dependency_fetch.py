@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from typing import ClassVar
 
 from ...analysis.engine.rule_context import RuleContext
-from ...analysis.facts.dependencies import DependencyFacts, Effect, function_facts, remote_facts
+from ...analysis.facts.dependencies import DependencyFacts, Effect, function_facts
 from ...analysis.facts.dependency_tree import Node
 from ...analysis.findings import Finding
 from ...analysis.source.facts import FunctionInfo
@@ -180,10 +180,7 @@ def _loader(qualname: str, known: dict[str, bool], ctx: RuleContext) -> bool:
 
 
 def _facts_of(qualname: str, ctx: RuleContext) -> DependencyFacts | None:
-    local = ctx.resolver.local_function(qualname)
-    if local is not None:
-        return function_facts(local, ctx.module)
-    return remote_facts(qualname, ctx.module)
+    return function_facts.of_function(qualname, ctx.module)
 
 
 def _what(first: Effect, second: Effect) -> str:
