@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .. import catalog
+from ..catalog import MEMOIZERS
 from ..names.values import Ref
 from ..source.facts import CallSite, FunctionInfo
 from .background import Hop, Work
@@ -40,7 +40,7 @@ _FUNC_MODULES = ("sqlalchemy.func.", "sqlalchemy.sql.func.", "sqlalchemy.sql.fun
 _RUNNERS = frozenset("execute scalar scalars exec query fetch fetchrow fetchval fetch_one fetch_all fetch_val one".split())
 RAW_AGGREGATE = re.compile(r"(?is)^\s*(?:select|with)\b.*(?:\b(?:count|sum|avg|min|max)\s*\(|\bgroup\s+by\b)")
 _SQL_KEYWORD = re.compile(r"(?i)\b(count|sum|avg|min|max|group\s+by)\b")
-CACHE_DECORATORS = catalog.MEMOIZERS | frozenset(
+CACHE_DECORATORS = MEMOIZERS | frozenset(
     """
     cachetools.cached cachetools.func.ttl_cache cachetools.func.lru_cache aiocache.cached aiocache.decorators.cached
     aiocache.cached_stampede aiocache.multi_cached fastapi_cache.decorator.cache fastapi_cache.decorator.cache_one_minute

@@ -28,7 +28,6 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .. import catalog
 from ..names.dotted import attribute_chain
 from ..names.values import Instance, Ref
 from ..source.facts import CallSite, FunctionInfo
@@ -263,5 +262,3 @@ def _display(qualname: str) -> str:
         return f"{parts[-2]}.{parts[-1]}"
     return qualname
 
-
-OFFLOADERS = catalog.OFFLOADERS

@@ -21,7 +21,7 @@ from __future__ import annotations
 import ast
 import re
 
-from .. import catalog
+from ..catalog import CHEAP_CALLS, CHEAP_MODULES, EXPENSIVE_BUILTINS
 from ..frameworks.fastapi import depends_target
 from ..names.dotted import attribute_chain
 from ..names.resolve import Resolver
@@ -103,8 +103,8 @@ class CostModel:
             return False
         qualname = value.qualname
         if qualname.startswith("builtins."):
-            return qualname not in catalog.EXPENSIVE_BUILTINS
-        return qualname in catalog.CHEAP_CALLS or _cheap_module(qualname)
+            return qualname not in EXPENSIVE_BUILTINS
+        return qualname in CHEAP_CALLS or _cheap_module(qualname)
 
 
 # The last word of a parameter name (``db``, ``user_service``) or class name
@@ -121,7 +121,7 @@ def _root_name(expr: ast.expr) -> str | None:
 
 
 def _cheap_module(qualname: str) -> bool:
-    for module in catalog.CHEAP_MODULES:
+    for module in CHEAP_MODULES:
         if qualname == module or qualname.startswith(module + "."):
             return True
     return False

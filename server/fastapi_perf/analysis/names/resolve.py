@@ -17,7 +17,16 @@ import ast
 import builtins
 from typing import TYPE_CHECKING
 
-from .. import catalog
+from ..catalog import (
+    ATTRIBUTE_TYPES,
+    BLOCKING,
+    CLASSES,
+    INSTANCE_CALL_RETURNS,
+    MEMBER_TYPES,
+    RETURNS,
+    SAME_METHODS_AS,
+    canonical,
+)
 from ..source.facts import ClassInfo, FunctionInfo
 from .exports import Alias, ClassExport, FunctionExport
 from .symbols import ModuleSymbols
@@ -64,8 +73,8 @@ class Resolver:
             return self.call_result(expr, fn, depth)
         if kind is ast.Subscript:
             base = self._deref(self.value_of(expr.value, fn, depth + 1), depth)
-            if type(base) is Instance and base.type in catalog.MEMBER_TYPES:
-                return Instance(catalog.MEMBER_TYPES[base.type])
+            if type(base) is Instance and base.type in MEMBER_TYPES:
+                return Instance(MEMBER_TYPES[base.type])
             return None
         if kind is ast.BinOp and type(expr.op) is ast.Div:
             left = self.value_of(expr.left, fn, depth + 1)
@@ -77,14 +86,14 @@ class Resolver:
         """The value of ``base.attr``."""
         base = self._deref(base, depth)
         if type(base) is Ref:
-            return Ref(catalog.canonical(f"{base.qualname}.{attr}"))
+            return Ref(canonical(f"{base.qualname}.{attr}"))
         if type(base) is Instance:
             member = f"{base.type}.{attr}"
-            attr_type = catalog.ATTRIBUTE_TYPES.get(member)
+            attr_type = ATTRIBUTE_TYPES.get(member)
             if attr_type:
                 return Instance(attr_type)
-            if base.type in catalog.MEMBER_TYPES and member not in catalog.BLOCKING:
-                return Instance(catalog.MEMBER_TYPES[base.type])
+            if base.type in MEMBER_TYPES and member not in BLOCKING:
+                return Instance(MEMBER_TYPES[base.type])
             attribute = self._instance_attribute(base.type, attr, depth)
             if attribute is not None:
                 return attribute
@@ -97,7 +106,7 @@ class Resolver:
             if name in scope.global_names:
                 break
             if name in scope.imports:
-                return Ref(catalog.canonical(self.module.absolute_import(scope.imports[name])))
+                return Ref(canonical(self.module.absolute_import(scope.imports[name])))
             if name in scope.params:
                 return self.param_value(scope, name, depth)
             if name in scope.assigned:
@@ -119,7 +128,7 @@ class Resolver:
         if binding is None:
             value: Value = Ref(f"builtins.{name}") if name in _BUILTINS else None
         elif binding.kind == "import":
-            value = Ref(catalog.canonical(self.module.absolute_import(binding.target)))
+            value = Ref(canonical(self.module.absolute_import(binding.target)))
         elif binding.kind in ("function", "class"):
             value = Ref(self.module.qualify(name))
         else:
@@ -199,7 +208,7 @@ class Resolver:
     def call_result(self, call: ast.Call, fn: FunctionInfo | None, depth: int = 0) -> Value:
         callee = self._deref(self.value_of(call.func, fn, depth + 1), depth)
         if type(callee) is Instance:
-            made = catalog.INSTANCE_CALL_RETURNS.get(callee.type)
+            made = INSTANCE_CALL_RETURNS.get(callee.type)
             return Instance(made) if made else None
         if type(callee) is not Ref:
             return None
@@ -207,9 +216,9 @@ class Resolver:
 
     def result_of(self, qualname: str, depth: int = 0) -> Value:
         """What calling the object named ``qualname`` produces."""
-        if qualname in catalog.CLASSES:
+        if qualname in CLASSES:
             return Instance(qualname)
-        returned = catalog.RETURNS.get(qualname) or catalog.RETURNS.get(_same_methods(qualname))
+        returned = RETURNS.get(qualname) or RETURNS.get(_same_methods(qualname))
         if returned:
             return Instance(returned)
         if self.local_class(qualname) is not None:
@@ -224,7 +233,7 @@ class Resolver:
             if isinstance(found, ClassExport):
                 return Instance(found.qualname)
             if type(found) is Instance:
-                made = catalog.INSTANCE_CALL_RETURNS.get(found.type)
+                made = INSTANCE_CALL_RETURNS.get(found.type)
                 return Instance(made) if made else None
         return None
 
@@ -363,7 +372,7 @@ class Resolver:
 
 def _same_methods(qualname: str) -> str:
     owner, _, attr = qualname.rpartition(".")
-    other = catalog.SAME_METHODS_AS.get(owner)
+    other = SAME_METHODS_AS.get(owner)
     return f"{other}.{attr}" if other else qualname
 
 

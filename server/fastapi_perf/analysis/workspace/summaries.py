@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from .. import catalog
+from ..catalog import canonical
 from ..facts.blocking import BlockingReason, Step
 from ..facts.depends import alias_dependency
 from ..facts.module_context import ModuleContext
@@ -52,7 +52,7 @@ def _summary(module: str, path: str, symbols: ModuleSymbols, context: ModuleCont
     summary = ModuleSummary(module, path, uses_fastapi=symbols.imports_fastapi)
     for name, binding in symbols.bindings.items():
         if binding.kind == "import":
-            summary.imports[name] = catalog.canonical(symbols.absolute_import(binding.target))
+            summary.imports[name] = canonical(symbols.absolute_import(binding.target))
         elif binding.kind == "function":
             fn = symbols.functions.get(name)
             if fn is not None:

@@ -5,10 +5,18 @@ import re
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis.engine.rule_context import RuleContext
-from ...analysis.findings import Applicability, Edit, Finding, Fix, Position, Range, Related
-from ...analysis.frameworks.fastapi import ROUTE_DECORATORS
-from ...analysis.source.facts import FunctionInfo
+from ...analysis import (
+    ROUTE_DECORATORS,
+    Applicability,
+    Edit,
+    Finding,
+    Fix,
+    FunctionInfo,
+    Position,
+    Range,
+    Related,
+    RuleContext,
+)
 from ..base import Category, FixAvailability, Rule
 
 _ASYNC = re.compile(r"async\s+")

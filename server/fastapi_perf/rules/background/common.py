@@ -12,12 +12,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from ...analysis import catalog
-from ...analysis.engine.rule_context import RuleContext
-from ...analysis.facts.background import Work
-from ...analysis.findings import Related
-from ...analysis.names.values import Ref
-from ...analysis.source.facts import CallSite, FunctionInfo
+from ...analysis import CallSite, FunctionInfo, Ref, Related, RuleContext, Work, catalog
 
 SCHEDULERS = frozenset(
     "fastapi.BackgroundTasks.add_task starlette.background.BackgroundTasks.add_task "

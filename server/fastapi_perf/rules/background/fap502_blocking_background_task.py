@@ -3,11 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis.engine.rule_context import RuleContext
-from ...analysis.facts.background import BackgroundFacts, Hop, Work, background_facts
-from ...analysis.facts.common import Site
-from ...analysis.findings import Finding
-from ...analysis.source.facts import CallSite
+from ...analysis import BackgroundFacts, CallSite, Finding, Hop, RuleContext, Site, Work, background_facts
 from ..base import Category, Rule
 from .common import Task, chain_related, chain_text, scheduled_task
 

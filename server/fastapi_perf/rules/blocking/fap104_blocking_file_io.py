@@ -3,12 +3,17 @@ from __future__ import annotations
 import ast
 from typing import ClassVar
 
-from ...analysis.engine.fixes import await_edits, module_alias, offload_fix
-from ...analysis.engine.rule_context import RuleContext
-from ...analysis.facts.blocking import BlockingReason
-from ...analysis.findings import Applicability, Fix
-from ...analysis.names.values import Ref
-from ...analysis.source.facts import CallSite
+from ...analysis import (
+    Applicability,
+    BlockingReason,
+    CallSite,
+    Fix,
+    Ref,
+    RuleContext,
+    await_edits,
+    module_alias,
+    offload_fix,
+)
 from ..base import FixAvailability
 from .common import BlockingCallRule
 

@@ -2,11 +2,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ...analysis.engine.fixes import offload_fix
-from ...analysis.engine.rule_context import RuleContext
-from ...analysis.facts.blocking import BlockingReason
-from ...analysis.findings import Applicability, Fix
-from ...analysis.source.facts import CallSite
+from ...analysis import Applicability, BlockingReason, CallSite, Fix, RuleContext, offload_fix
 from ..base import FixAvailability
 from .common import BlockingCallRule
 

@@ -3,10 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis.engine.rule_context import RuleContext
-from ...analysis.facts.aggregates import aggregate_facts
-from ...analysis.findings import Finding, Related
-from ...analysis.source.facts import FunctionInfo
+from ...analysis import Finding, FunctionInfo, Related, RuleContext, aggregate_facts
 from ..base import Category, Rule
 
 

@@ -6,14 +6,17 @@ import weakref
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis.engine.rule_context import RuleContext
-from ...analysis.facts.aggregates import CACHE_DECORATORS
-from ...analysis.facts.common import is_db_handle
-from ...analysis.facts.dependency_tree import dependency_tree
-from ...analysis.facts.depends import param_dependency
-from ...analysis.findings import Finding, Severity
-from ...analysis.names.values import Ref
-from ...analysis.source.facts import FunctionInfo
+from ...analysis import (
+    CACHE_DECORATORS,
+    Finding,
+    FunctionInfo,
+    Ref,
+    RuleContext,
+    Severity,
+    dependency_tree,
+    is_db_handle,
+    param_dependency,
+)
 from ..base import Category, Rule
 
 REFERENCE_SEGMENTS = frozenset(

@@ -3,10 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis import catalog
-from ...analysis.engine.rule_context import RuleContext
-from ...analysis.findings import Finding
-from ...analysis.source.facts import CallSite
+from ...analysis import CallSite, Finding, RuleContext, catalog
 from ..base import Category, Rule
 
 

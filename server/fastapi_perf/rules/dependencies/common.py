@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from ...analysis.engine.rule_context import RuleContext
-from ...analysis.facts.common import Site
-from ...analysis.facts.dependency_tree import Node, dependency_tree
-from ...analysis.findings import Related
-from ...analysis.frameworks.fastapi import Route
-from ...analysis.source.facts import FunctionInfo
+from ...analysis import FunctionInfo, Node, Related, Route, RuleContext, Site, dependency_tree
 
 
 def route_tree(fn: FunctionInfo, ctx: RuleContext) -> tuple[Route, list[Node]] | None:

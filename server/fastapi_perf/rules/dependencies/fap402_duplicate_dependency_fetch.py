@@ -3,11 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis.engine.rule_context import RuleContext
-from ...analysis.facts.dependencies import DependencyFacts, Effect, function_facts
-from ...analysis.facts.dependency_tree import Node
-from ...analysis.findings import Finding
-from ...analysis.source.facts import FunctionInfo
+from ...analysis import DependencyFacts, Effect, Finding, FunctionInfo, Node, RuleContext, function_facts
 from ..base import Category, Rule
 from .common import related, route_tree
 

@@ -11,9 +11,7 @@ from __future__ import annotations
 import ast
 import re
 
-from ...analysis.engine.rule_context import RuleContext
-from ...analysis.findings import Edit, Position, Range
-from ...analysis.source.facts import FunctionInfo
+from ...analysis import Edit, FunctionInfo, Position, Range, RuleContext
 
 
 def constant_name(hint: str) -> str:

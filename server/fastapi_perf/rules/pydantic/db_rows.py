@@ -14,10 +14,7 @@ from __future__ import annotations
 import ast
 import re
 
-from ...analysis.names.dotted import attribute_chain
-from ...analysis.names.resolve import Resolver
-from ...analysis.names.values import Instance
-from ...analysis.source.facts import FunctionInfo
+from ...analysis import FunctionInfo, Instance, Resolver, attribute_chain
 
 DB_TYPE_PREFIXES = (
     "sqlalchemy.", "sqlmodel.", "asyncpg.", "databases.", "psycopg", "pymysql.", "sqlite3.", "aiosqlite.",

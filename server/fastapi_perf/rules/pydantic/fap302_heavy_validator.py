@@ -3,12 +3,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis.engine.fixes import module_alias
-from ...analysis.engine.rule_context import RuleContext
-from ...analysis.findings import Applicability, Edit, Finding, Fix
-from ...analysis.frameworks import pydantic as pm
-from ...analysis.source.facts import CallSite, FunctionInfo
-from ...analysis.source.named_calls import calls_named
+from ...analysis import (
+    Applicability,
+    CallSite,
+    Edit,
+    Finding,
+    Fix,
+    FunctionInfo,
+    RuleContext,
+    calls_named,
+    module_alias,
+)
+from ...analysis import pydantic_model as pm
 from ..base import Category, FixAvailability, Rule
 from .common import constant_name, delete_line, module_constant, replace_reads, single_assignment
 from .validator_work import CONSTANT_PATTERN, IO_CODES, inputs, repeated_work

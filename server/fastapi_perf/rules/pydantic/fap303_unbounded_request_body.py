@@ -4,11 +4,8 @@ import ast
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis.engine.rule_context import RuleContext
-from ...analysis.findings import Finding, Related
-from ...analysis.frameworks import pydantic as pm
-from ...analysis.names.resolve import Resolver
-from ...analysis.source.facts import ClassInfo, FunctionInfo, Param
+from ...analysis import ClassInfo, Finding, FunctionInfo, Param, Related, Resolver, RuleContext
+from ...analysis import pydantic_model as pm
 from ..base import Category, Rule
 
 _NOT_BODY = frozenset("Depends Security Query Path Header Cookie Form File".split())

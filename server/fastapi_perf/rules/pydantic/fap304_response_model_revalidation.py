@@ -4,11 +4,8 @@ import ast
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis.engine.rule_context import RuleContext
-from ...analysis.findings import Finding, Related, Severity
-from ...analysis.frameworks import pydantic as pm
-from ...analysis.names.values import Ref
-from ...analysis.source.facts import FunctionInfo
+from ...analysis import Finding, FunctionInfo, Ref, Related, RuleContext, Severity
+from ...analysis import pydantic_model as pm
 from ..base import Category, Rule
 from . import fastapi_version
 

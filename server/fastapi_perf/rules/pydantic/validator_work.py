@@ -13,11 +13,8 @@ from __future__ import annotations
 import ast
 import re
 
-from ...analysis import catalog
-from ...analysis.engine.rule_context import RuleContext
-from ...analysis.frameworks import pydantic as pm
-from ...analysis.names.values import Ref
-from ...analysis.source.facts import CallSite, FunctionInfo
+from ...analysis import CallSite, FunctionInfo, Ref, RuleContext, catalog
+from ...analysis import pydantic_model as pm
 
 CONSTANT_PATTERN = "compiles a constant pattern"
 REGEX_USERS = frozenset(f"re.{n}" for n in "match search fullmatch sub subn split findall finditer".split())
