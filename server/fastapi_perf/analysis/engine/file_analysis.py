@@ -45,7 +45,7 @@ def analyse_text(
     per_chunk = [engine.check_chunk(module, chunk, errors.append) for chunk in chunks]
     findings = assemble(chunks, per_chunk, symbols, newline=detect_newline(text))
     # The findings hold no syntax: free the trees now, by reference counting. Left as
-    # cycles for the garbage collector, they made it a third of a whole-tree run.
+    # cycles, they would keep the garbage collector busy for much of a whole-tree run.
     module.release(trees=True)
     return FileResult(findings, errors)
 

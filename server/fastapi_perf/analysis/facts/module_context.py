@@ -95,9 +95,9 @@ class ModuleContext:
         use afterwards.
 
         Cycles are freed only by a full garbage collection, which the server
-        runs when the editor is idle: without this, ten thousand edits grew the
-        server by 20 MB, a workspace index that parsed ten large files by a
-        hundred, and one whole-tree run of litellm peaked at 958 MB.
+        runs when the editor is idle: without this, the server grows with every
+        edit and the index with every file it parses (figures in
+        ``docs/performance.md``).
         """
         if trees:
             release_chunks(self.chunks)

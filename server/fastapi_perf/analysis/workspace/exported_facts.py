@@ -10,7 +10,7 @@ Each part is also computed on its own, when first read. A part follows
 calls into helpers of further files, and asks those for the same part only:
 computing all three together made a route's aggregate question summarise
 and re-parse every file its helpers' dependencies and background work
-reached (on litellm's proxy a third of the run time). The trees come
+reached (see ``docs/performance.md``). The trees come
 from :class:`summarize.ModuleTrees`, which keeps those of the recently used
 modules and re-parses a module whose trees were dropped.
 """

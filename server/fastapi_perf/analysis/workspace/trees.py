@@ -20,7 +20,7 @@ class ModuleTrees:
 
     Summaries keep no trees. The summary's own are kept at first, and the
     most recently used modules keep theirs, up to :data:`_KEEP_LINES` lines
-    in all (trees cost about 1.5 KB a line); a module whose trees were
+    in all (trees cost memory in proportion to their lines); a module whose trees were
     dropped is parsed again once (an open document's statements are reused,
     not parsed). When its text changed since the summary was made (the
     summary is about to be invalidated), there are no trees: every fact is
