@@ -16,7 +16,7 @@ from fastapi_perf.analysis.options import AnalysisOptions
 from fastapi_perf.analysis.workspace.index import WorkspaceIndex, module_map
 from helpers import ALL_ENGINE
 
-from rules.markers import expected_findings
+from rules.markers import expected_findings, unmet_pins
 
 WORKSPACES = Path(__file__).parent / "workspaces"
 CASES = sorted(p for p in WORKSPACES.iterdir() if p.is_dir())
@@ -46,6 +46,7 @@ def test_workspace_markers(root: Path) -> None:
         name = path.relative_to(root)
         report += [f"missing    {name}:{line}: {code} | {lines[line - 1].strip()}" for line, code in sorted(expected - found)]
         report += [f"unexpected {name}:{line}: {code} | {lines[line - 1].strip()}" for line, code in sorted(found - expected)]
+        report += [f"pinned     {name}: {problem}" for problem in unmet_pins(text, findings)]
         for finding in findings:
             for related in finding.related:
                 target = Path(related.path) if related.path else path
