@@ -30,8 +30,6 @@ class Site:
 
 
 _CALLEES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 _RESULT_USES = (ast.withitem, ast.Assign, ast.AnnAssign, ast.Return, ast.Yield, ast.YieldFrom, ast.Await, ast.NamedExpr)
 
 
@@ -131,7 +129,7 @@ def file_mentions(index, qualname: str, pattern: re.Pattern[str], span: Range | 
 
 
 def export_mentions(index, export, pattern: re.Pattern[str]) -> bool:
-    """Whether the body of a function of another file (a ``workspace.FunctionExport``) matches ``pattern``."""
+    """Whether the body of a function of another file (a ``FunctionExport``) matches ``pattern``."""
     return export.range is None or file_mentions(index, export.qualname, pattern, export.range)
 
 

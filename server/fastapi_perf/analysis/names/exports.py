@@ -17,7 +17,7 @@ class Alias:
 
     type: str
     dependency: object | None = None
-    """The ``Depends(...)`` it carries, as a ``dependency_facts.DepRef`` (FAP401/FAP402)."""
+    """The ``Depends(...)`` it carries, as a ``facts.depends.DepRef`` (FAP401/FAP402)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ calls into helpers of further files, and asks those for the same part only:
 computing all three together made a route's aggregate question summarise
 and re-parse every file its helpers' dependencies and background work
 reached (see ``docs/performance.md``). The trees come
-from :class:`summarize.ModuleTrees`, which keeps those of the recently used
+from :class:`trees.ModuleTrees`, which keeps those of the recently used
 modules and re-parses a module whose trees were dropped.
 """
 

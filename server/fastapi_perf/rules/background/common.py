@@ -27,7 +27,7 @@ class Task:
     offloaded: bool
     local: FunctionInfo | None
     remote: object | None
-    """A ``workspace.FunctionExport`` for a task defined in another file."""
+    """A ``FunctionExport`` for a task defined in another file."""
 
     @property
     def is_async(self) -> bool:
