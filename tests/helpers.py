@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from fastapi_perf.analysis.engine import Engine
-from fastapi_perf.analysis.file_analysis import analyse_text
+from fastapi_perf.analysis.engine.dispatch import Engine
+from fastapi_perf.analysis.engine.file_analysis import analyse_text
 from fastapi_perf.analysis.findings import Finding
 from fastapi_perf.analysis.options import AnalysisOptions
 from fastapi_perf.checker.fixing import fix_text

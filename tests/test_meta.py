@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from fastapi_perf.rules import ALL_RULES, BY_CODE
 from helpers import findings_of
 
@@ -116,3 +115,112 @@ def test_no_pyflakes_errors() -> None:
         cwd=ROOT, capture_output=True, text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# -- layers -------------------------------------------------------------------------------
+
+ANALYSIS = "fastapi_perf.analysis"
+LAYERS = (("findings", "options", "catalog"), ("source",), ("names",), ("frameworks",), ("facts",), ("workspace",), ("engine",))
+"""The sub-packages of ``analysis/``, bottom to top; the first are the leaves every layer may use."""
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _all_imports(path: Path) -> set[str]:
+    """Every module ``path`` imports, at the top, in a function or under ``TYPE_CHECKING``, relative ones resolved.
+
+    ``from pkg import name`` imports ``pkg``, and ``pkg.name`` too when that is
+    a module.
+    """
+    module = _module_name(path)
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                source = ".".join(base + ([node.module] if node.module else []))
+            else:
+                source = node.module or ""
+            found.add(source)  # importing ``pkg.name`` runs ``pkg/__init__.py`` first
+            found.update(f"{source}.{a.name}" for a in node.names if _is_module(f"{source}.{a.name}"))
+    return found
+
+
+def _is_module(name: str) -> bool:
+    if not name.startswith("fastapi_perf"):
+        return False
+    path = PACKAGE.parent.joinpath(*name.split("."))
+    return path.with_suffix(".py").exists() or (path / "__init__.py").exists()
+
+
+def _layer(module: str) -> int:
+    """The layer of a module of ``analysis/``; the façade (``analysis`` itself) is above them all."""
+    if module == ANALYSIS:
+        return len(LAYERS)
+    top = module[len(ANALYSIS) + 1 :].partition(".")[0]
+    return next(i for i, names in enumerate(LAYERS) if top in names)
+
+
+def _analysis_graph() -> dict[str, set[str]]:
+    graph = {}
+    for path in sorted((PACKAGE / "analysis").rglob("*.py")):
+        module = _module_name(path)
+        graph[module] = {m for m in _all_imports(path) if m.startswith("fastapi_perf") and m != module}
+    return graph
+
+
+def test_analysis_imports_only_go_down_the_layers() -> None:
+    """A module imports its own layer, the layers below and the leaves; never the façade nor anything outside ``analysis``."""
+    wrong = []
+    for module, imported in _analysis_graph().items():
+        for target in imported:
+            if not (target == ANALYSIS or target.startswith(ANALYSIS + ".")):
+                wrong.append(f"{module} imports {target}, outside analysis/")
+            elif target == ANALYSIS and module != ANALYSIS:
+                wrong.append(f"{module} imports the façade (import the module that defines the name)")
+            elif _layer(target) > _layer(module) or (_layer(module) == 0 and target != module):
+                wrong.append(f"{module} imports {target}, a layer up")
+    assert not wrong, "\n".join(sorted(wrong))
+
+
+def test_analysis_has_no_import_cycle() -> None:
+    graph = _analysis_graph()
+    state: dict[str, int] = {}  # 1: on the path being walked, 2: done
+    cycles = []
+
+    def walk(module: str, path: list[str]) -> None:
+        state[module] = 1
+        for target in sorted(graph.get(module, ())):
+            if state.get(target) == 1:
+                cycles.append(" -> ".join(path[path.index(target) :] + [target]))
+            elif target in graph and target not in state:
+                walk(target, [*path, target])
+        state[module] = 2
+
+    for module in graph:
+        if module not in state:
+            walk(module, [module])
+    assert not cycles, "\n".join(cycles)
+
+
+def test_rules_import_the_analysis_only_through_its_facade() -> None:
+    wrong = []
+    for path in sorted((PACKAGE / "rules").rglob("*.py")):
+        for target in _all_imports(path):
+            if target.startswith(ANALYSIS + ".") and target not in ("fastapi_perf.analysis.catalog",):
+                wrong.append(f"{path.relative_to(ROOT)} imports {target}")
+    assert not wrong, "import these from fastapi_perf.analysis (add them to its __all__):\n" + "\n".join(sorted(wrong))
+
+
+def test_the_facade_exports_what_it_lists() -> None:
+    import fastapi_perf.analysis as facade
+
+    missing = [name for name in facade.__all__ if not hasattr(facade, name)]
+    assert not missing and len(facade.__all__) == len(set(facade.__all__))

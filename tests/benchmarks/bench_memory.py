@@ -24,10 +24,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from lsp_session import Session, summary
-
 import synth
 from bench_lsp import edit_sites
+from lsp_session import Session, summary
 
 ROUTE = '\n\n@app.get("/pasted")\nasync def pasted():\n    time.sleep(1)\n    return {"ok": True}\n'
 WARM_EDITS = 500

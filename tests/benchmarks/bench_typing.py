@@ -33,10 +33,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from lsp_session import NOW, Session, percentile
-
 import synth
 from bench_lsp import measure_server
+from lsp_session import NOW, Session, percentile
 
 # 100 characters: the last version is valid code again (the ones before leave a bracket open).
 LINE = "    total = sum(item.price * item.quantity for item in order.items if item.active) + shipping(order)"

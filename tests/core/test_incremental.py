@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import random
 
+from fastapi_perf.analysis.engine.incremental import IncrementalAnalysis
+from fastapi_perf.analysis.findings import Position
+from fastapi_perf.analysis.options import AnalysisOptions
+from fastapi_perf.analysis.source.document import Document
+from helpers import ALL_ENGINE, findings_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from fastapi_perf.analysis.document import Document
-from fastapi_perf.analysis.findings import Position
-from fastapi_perf.analysis.incremental import IncrementalAnalysis
-from fastapi_perf.analysis.options import AnalysisOptions
-from helpers import ALL_ENGINE, findings_of
 
 BASE = '''import time
 import requests
@@ -256,7 +255,7 @@ def _symbols_view(symbols) -> dict:
 @given(EDITS)
 def test_symbols_patched_after_an_edit_equal_a_fresh_merge(edits) -> None:
     """Most edits patch the module's symbols instead of merging every chunk again; the result must be the same."""
-    from fastapi_perf.analysis.symbols import ModuleSymbols
+    from fastapi_perf.analysis.names.symbols import ModuleSymbols
 
     doc = Document(REBOUND)
     analysis = IncrementalAnalysis(doc, ALL_ENGINE, AnalysisOptions())

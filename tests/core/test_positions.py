@@ -1,4 +1,4 @@
-from fastapi_perf.analysis.positions import byte_to_char, char_to_units, split_lines, units_to_char
+from fastapi_perf.analysis.source.positions import byte_to_char, char_to_units, split_lines, units_to_char
 
 LINE = "x = '😀漢字' + é"
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import ast
 
+from fastapi_perf.analysis.source.scanner import directive_comments, next_starts_statement, split_statements
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from fastapi_perf.analysis.scanner import directive_comments, next_starts_statement, split_statements
 
 SOURCE = '''"""Module docstring with def inside: def x(): pass"""
 # leading comment

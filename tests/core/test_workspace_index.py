@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi_perf.analysis import summarize
-from fastapi_perf.analysis.file_analysis import analyse_text
-from fastapi_perf.analysis.modules import module_name_for
+from fastapi_perf.analysis.engine.file_analysis import analyse_text
+from fastapi_perf.analysis.names.exports import FunctionExport
+from fastapi_perf.analysis.names.modules import module_name_for
 from fastapi_perf.analysis.options import AnalysisOptions
-from fastapi_perf.analysis.workspace import FunctionExport, WorkspaceIndex, module_map
+from fastapi_perf.analysis.workspace import trees as tree_cache
+from fastapi_perf.analysis.workspace.index import WorkspaceIndex, module_map
 from helpers import ALL_ENGINE
 
 DEPS = """\
@@ -116,7 +117,7 @@ def test_facts_come_from_the_text_the_summary_was_made_of(tmp_path: Path, monkey
     (tmp_path / "app" / "deps.py").write_text(DEPS.replace("db.query(User).all()", "42"))
     # The summary's own trees are kept while they are among the most recent: answers match the summary.
     assert summary.functions["unused"].facts.dependency.queries
-    monkeypatch.setattr(summarize, "_KEEP_LINES", 0)
+    monkeypatch.setattr(tree_cache, "_KEEP_LINES", 0)
     index.summary("app.routes")  # keeping this one's trees drops those of app.deps
     assert summary.functions["get_user"].facts.dependency is None  # the text changed since: unknown, so no finding
 
@@ -133,7 +134,7 @@ def test_dropped_trees_are_freed_without_a_garbage_collection(tmp_path: Path, mo
         index.summary("app.deps")
         trees = index._summaries["app.deps"].functions["get_db"].facts._trees
         context = weakref.ref(trees._context)
-        monkeypatch.setattr(summarize, "_KEEP_LINES", 0)
+        monkeypatch.setattr(tree_cache, "_KEEP_LINES", 0)
         with trees.in_use():  # a computation on these trees is running
             index.summary("app.routes")  # keeping these trees drops those of app.deps
             assert trees._context is None and context() is not None  # dropped, not freed under the computation
@@ -147,8 +148,8 @@ def test_dropped_trees_are_freed_without_a_garbage_collection(tmp_path: Path, mo
 
 
 def test_an_open_document_is_summarised_from_its_own_statements(tmp_path: Path) -> None:
-    from fastapi_perf.analysis import chunks as chunks_module
-    from fastapi_perf.analysis.document import Document
+    from fastapi_perf.analysis.source import chunks as chunks_module
+    from fastapi_perf.analysis.source.document import Document
 
     _, routes, options = project(tmp_path)
     deps = tmp_path / "app" / "deps.py"

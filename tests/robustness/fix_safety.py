@@ -31,9 +31,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fastapi_perf.analysis.document import Document
 from fastapi_perf.analysis.findings import Edit, Finding, Position, Range
-from fastapi_perf.analysis.positions import split_lines
+from fastapi_perf.analysis.source.document import Document
+from fastapi_perf.analysis.source.positions import split_lines
 from fastapi_perf.checker.discovery import FileFilter, discover
 from fastapi_perf.checker.fixing import apply_edits, compiles, fix_text
 from fastapi_perf.checker.runner import Runner, analyse_source, decode_source

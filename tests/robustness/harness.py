@@ -22,17 +22,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from fastapi_perf.analysis.engine.dispatch import Engine
+from fastapi_perf.analysis.engine.file_analysis import analyse_text
+from fastapi_perf.analysis.names.modules import module_name_for
+from fastapi_perf.config import load_settings
+from fastapi_perf.rules import ALL_RULES
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient as PyglsClient
 from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import register_lsp_features
-
-from fastapi_perf.analysis.engine import Engine
-from fastapi_perf.analysis.file_analysis import analyse_text
-from fastapi_perf.analysis.modules import module_name_for
-from fastapi_perf.config import load_settings
-from fastapi_perf.rules import ALL_RULES
 
 ROOT = Path(__file__).resolve().parents[2]
 # FASTAPI_PERF_SERVER_PATH points the server (not the test process) at another copy of the package.

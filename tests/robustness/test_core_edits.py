@@ -29,15 +29,14 @@ import re
 import warnings
 
 import pytest
+from fastapi_perf.analysis.engine.incremental import IncrementalAnalysis
+from fastapi_perf.analysis.findings import Position
+from fastapi_perf.analysis.options import AnalysisOptions
+from fastapi_perf.analysis.source.document import Document
+from fastapi_perf.analysis.source.positions import position_at
+from helpers import ALL_ENGINE, findings_of
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-
-from fastapi_perf.analysis.document import Document
-from fastapi_perf.analysis.findings import Position
-from fastapi_perf.analysis.incremental import IncrementalAnalysis
-from fastapi_perf.analysis.options import AnalysisOptions
-from fastapi_perf.analysis.positions import position_at
-from helpers import ALL_ENGINE, findings_of
 
 from .edits import BASES, EDIT, apply, clamp_to_breaks, locate
 from .harness import lsp_lines

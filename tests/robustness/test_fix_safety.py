@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from fastapi_perf.analysis.findings import Edit
 from fastapi_perf.checker.fixing import apply_edits
 from helpers import findings_of

@@ -14,7 +14,6 @@ import pickle
 from pathlib import Path
 
 import pytest
-
 from cli.conftest import fastapi_perf
 
 APP = """import time

@@ -18,9 +18,8 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
-from lsprotocol import types
-
 from fastapi_perf.lsp.semantic import ANSWER_BUDGET_S
+from lsprotocol import types
 
 from .harness import RecordingClient, change, config, initialize, open_text
 from .pathological import EDIT_LINE, build

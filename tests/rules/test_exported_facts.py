@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi_perf.analysis.aggregates import AggregateFacts
-from fastapi_perf.analysis.dependency_facts import DependencyFacts
+from fastapi_perf.analysis.facts.aggregates import AggregateFacts
+from fastapi_perf.analysis.facts.dependencies import DependencyFacts
+from fastapi_perf.analysis.names.exports import FunctionExport
 from fastapi_perf.analysis.options import AnalysisOptions
-from fastapi_perf.analysis.workspace import FunctionExport, WorkspaceIndex, module_map
+from fastapi_perf.analysis.workspace.index import WorkspaceIndex, module_map
 
 ROOT = Path(__file__).parent / "workspaces" / "dependency_tree_across_files"
 

@@ -1,5 +1,8 @@
 """Every fixture line marked ``# error: CODE`` is flagged with that code, and no other line is.
 
+A marker that pins a column or a message fragment (``# error: FAP103:5 "time.sleep"``)
+must be met by a finding of that code on that line.
+
 Where a fixture has a ``.fixed.py`` beside it, applying every fix (safe and
 unsafe, as fix-all with ``--unsafe-fixes`` does) must produce exactly that
 file, which must parse and no longer have the findings that were fixed.
@@ -10,9 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from helpers import findings_of, fix_all
-from rules.markers import expected_findings
+
+from rules.markers import expected_findings, unmet_pins
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = sorted(p for p in FIXTURES.glob("FAP*.py") if not p.name.endswith(".fixed.py"))
@@ -22,12 +25,14 @@ CASES = sorted(p for p in FIXTURES.glob("FAP*.py") if not p.name.endswith(".fixe
 def test_markers_match_findings(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     expected = expected_findings(text)
-    found = {(f.range.start.line + 1, f.code) for f in findings_of(text)}
+    findings = findings_of(text)
+    found = {(f.range.start.line + 1, f.code) for f in findings}
     missing = sorted(expected - found)
     unexpected = sorted(found - expected)
     lines = text.splitlines()
     report = [f"missing   {line}: {code}  | {lines[line - 1].strip()}" for line, code in missing]
     report += [f"unexpected {line}: {code}  | {lines[line - 1].strip()}" for line, code in unexpected]
+    report += [f"pinned     {problem}" for problem in unmet_pins(text, findings)]
     assert not report, "\n" + "\n".join(report)
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from fastapi_perf.analysis.file_analysis import analyse_text
-from fastapi_perf.analysis.modules import module_name_for
+from fastapi_perf.analysis.engine.file_analysis import analyse_text
+from fastapi_perf.analysis.names.modules import module_name_for
 from fastapi_perf.analysis.options import AnalysisOptions
-from fastapi_perf.analysis.workspace import WorkspaceIndex, module_map
+from fastapi_perf.analysis.workspace.index import WorkspaceIndex, module_map
 from helpers import ALL_ENGINE
-from rules.markers import expected_findings
+
+from rules.markers import expected_findings, unmet_pins
 
 WORKSPACES = Path(__file__).parent / "workspaces"
 CASES = sorted(p for p in WORKSPACES.iterdir() if p.is_dir())
@@ -46,6 +46,7 @@ def test_workspace_markers(root: Path) -> None:
         name = path.relative_to(root)
         report += [f"missing    {name}:{line}: {code} | {lines[line - 1].strip()}" for line, code in sorted(expected - found)]
         report += [f"unexpected {name}:{line}: {code} | {lines[line - 1].strip()}" for line, code in sorted(found - expected)]
+        report += [f"pinned     {name}: {problem}" for problem in unmet_pins(text, findings)]
         for finding in findings:
             for related in finding.related:
                 target = Path(related.path) if related.path else path

@@ -19,10 +19,17 @@ class Blocking:
 
     code: str
     what: str
+    io: str | None
+    """The I/O the call does, in a validator's words (``reads the file system``); None for CPU work, sleeps, loop runs.
+
+    FAP302 reports a validator's calls that do I/O: this field, not the rule
+    code, decides which. Every entry states it, so a new blocking rule's calls
+    change FAP302 only by saying so here.
+    """
 
 
-def _entries(code: str, what: str, names: str) -> dict[str, Blocking]:
-    return {name: Blocking(code, what) for name in names.split()}
+def _entries(code: str, what: str, names: str, *, io: str | None) -> dict[str, Blocking]:
+    return {name: Blocking(code, what, io) for name in names.split()}
 
 
 BLOCKING: dict[str, Blocking] = {}
@@ -37,8 +44,8 @@ BLOCKING |= _entries("FAP102", "a synchronous HTTP request", " ".join(
        "urllib3.HTTPConnectionPool.request", "urllib3.HTTPConnectionPool.urlopen",
        "http.client.HTTPConnection.request", "http.client.HTTPConnection.getresponse",
        "http.client.HTTPSConnection.request", "http.client.HTTPSConnection.getresponse"]
-))
-BLOCKING |= _entries("FAP103", "a blocking sleep", "time.sleep")
+), io="makes an HTTP request")
+BLOCKING |= _entries("FAP103", "a blocking sleep", "time.sleep", io=None)
 BLOCKING |= _entries("FAP104", "blocking file I/O", " ".join(
     ["builtins.open", "io.open", "codecs.open", "os.open", "os.fdopen", "gzip.open", "bz2.open",
      "lzma.open", "tarfile.open", "zipfile.ZipFile", "glob.glob", "glob.iglob"]
@@ -54,24 +61,24 @@ BLOCKING |= _entries("FAP104", "blocking file I/O", " ".join(
        "replace samefile chmod owner group readlink symlink_to hardlink_to".split()]
     + [f"tempfile.{n}" for n in "NamedTemporaryFile TemporaryFile SpooledTemporaryFile mkstemp mkdtemp "
        "TemporaryDirectory".split()]
-))
+), io="reads the file system")
 BLOCKING |= _entries("FAP106", "a blocking subprocess call", " ".join(
     [f"subprocess.{n}" for n in "run call check_call check_output getoutput getstatusoutput".split()]
     + ["subprocess.Popen.wait", "subprocess.Popen.communicate"]
     + [f"os.{n}" for n in "system spawnl spawnle spawnlp spawnlpe spawnv spawnve spawnvp spawnvpe "
        "wait waitpid wait3 wait4 waitid".split()]
-))
+), io="runs a subprocess")
 BLOCKING |= _entries("FAP108", "an event loop run inside a coroutine", " ".join(
     ["asyncio.run", "asyncio.Runner.run", "asyncio.AbstractEventLoop.run_until_complete",
      "asyncio.AbstractEventLoop.run_forever", "anyio.run", "trio.run", "uvloop.run"]
-))
+), io=None)
 
 _SESSION_IO = "query execute scalars scalar get get_one commit flush refresh delete merge rollback connection exec bulk_save_objects bulk_insert_mappings bulk_update_mappings"
 BLOCKING |= _entries("FAP101", "a synchronous database call", " ".join(
     [f"sqlalchemy.orm.Session.{m}" for m in _SESSION_IO.split()]
     + [f"sqlalchemy.engine.Engine.{m}" for m in "connect begin execute raw_connection".split()]
     + [f"sqlalchemy.engine.Connection.{m}" for m in "execute exec_driver_sql scalar scalars commit rollback".split()]
-))
+), io="queries the database")
 BLOCKING |= _entries("FAP107", "a synchronous database driver call", " ".join(
     ["psycopg2.connect", "pymysql.connect", "sqlite3.connect", "psycopg.connect", "MySQLdb.connect", "mysql.connector.connect"]
     + [f"{t}.{m}" for t in ("psycopg2.extensions.connection", "pymysql.connections.Connection", "sqlite3.Connection", "psycopg.Connection")
@@ -84,24 +91,27 @@ BLOCKING |= _entries("FAP107", "a synchronous database driver call", " ".join(
     + [f"pymongo.database.Database.{m}" for m in "command list_collection_names create_collection drop_collection".split()]
     + [f"pymongo.MongoClient.{m}" for m in "list_database_names server_info drop_database".split()]
     + ["redis.client.Pipeline.execute"]
-))
+), io="talks to a server")
 BLOCKING |= _entries("FAP107", "synchronous network I/O", " ".join(
     ["smtplib.SMTP", "smtplib.SMTP_SSL", "socket.create_connection", "socket.getaddrinfo", "socket.gethostbyname",
      "socket.gethostbyname_ex", "socket.gethostbyaddr"]
     + [f"smtplib.SMTP.{m}" for m in "connect login starttls ehlo helo sendmail send_message quit noop".split()]
     + [f"socket.socket.{m}" for m in "connect accept recv recv_into recvfrom recvmsg send sendall sendto sendfile".split()]
-))
+), io="talks to a server")
 # Instances whose every method does I/O, but for the listed local ones.
 BLOCKING_INSTANCES: dict[str, tuple[Blocking, frozenset[str]]] = {
     "redis.Redis": (
-        Blocking("FAP107", "a synchronous Redis command"),
+        Blocking("FAP107", "a synchronous Redis command", "talks to a server"),
         frozenset("pipeline pubsub lock register_script close connection_pool get_connection_kwargs".split()),
     ),
     "boto3.client": (
-        Blocking("FAP107", "a synchronous AWS API call"),
+        Blocking("FAP107", "a synchronous AWS API call", "talks to a server"),
         frozenset("get_paginator generate_presigned_url generate_presigned_post get_waiter can_paginate close".split()),
     ),
-    "elasticsearch.Elasticsearch": (Blocking("FAP107", "a synchronous Elasticsearch call"), frozenset({"close", "options"})),
+    "elasticsearch.Elasticsearch": (
+        Blocking("FAP107", "a synchronous Elasticsearch call", "talks to a server"),
+        frozenset({"close", "options"}),
+    ),
 }
 BLOCKING |= _entries("FAP105", "CPU-heavy work", " ".join(
     ["bcrypt.hashpw", "bcrypt.checkpw", "bcrypt.kdf", "hashlib.pbkdf2_hmac", "hashlib.scrypt",
@@ -118,7 +128,7 @@ BLOCKING |= _entries("FAP105", "CPU-heavy work", " ".join(
     + [f"numpy.fft.{m}" for m in "fft ifft fft2 ifft2 fftn ifftn rfft irfft".split()]
     + [f"sentence_transformers.SentenceTransformer.{m}" for m in "encode".split()]
     + ["transformers.Pipeline.__call__"]
-))
+), io=None)
 # Any class of these packages: these methods are heavy (model training and inference).
 CPU_HEAVY_METHODS_BY_PACKAGE: dict[str, frozenset[str]] = {
     "sklearn.": frozenset("fit predict predict_proba predict_log_proba transform fit_transform fit_predict score".split()),
@@ -400,3 +410,20 @@ CLIENT_CONSTRUCTORS: dict[str, str] = {
     "elasticsearch.Elasticsearch": "an Elasticsearch client (connection pool)",
     "elasticsearch.AsyncElasticsearch": "an Elasticsearch client (connection pool)",
 }
+
+# Databases: the session and connection types, what makes one, and what queries through one.
+SESSION_CLASSES = frozenset(
+    "sqlalchemy.orm.Session sqlalchemy.ext.asyncio.AsyncSession sqlmodel.Session "
+    "sqlmodel.ext.asyncio.session.AsyncSession".split()
+)
+SESSION_FACTORIES = frozenset({"sqlalchemy.orm.sessionmaker", "sqlalchemy.ext.asyncio.async_sessionmaker"})
+"""Calling one of these makes a new session (a ``scoped_session`` hands back the scope's one)."""
+CONNECT_CALLS = frozenset(
+    """
+    sqlalchemy.engine.Engine.connect sqlalchemy.engine.Engine.begin sqlalchemy.ext.asyncio.AsyncEngine.connect
+    sqlalchemy.ext.asyncio.AsyncEngine.begin asyncpg.connect asyncpg.Pool.acquire psycopg2.connect psycopg.connect
+    psycopg.AsyncConnection.connect pymysql.connect aiomysql.connect aiosqlite.connect sqlite3.connect
+    """.split()
+)
+DB_TYPE_PREFIXES = ("sqlalchemy.", "sqlmodel.", "asyncpg.", "psycopg", "pymysql.", "aiomysql.", "aiosqlite.", "sqlite3.", "databases.")
+QUERY_METHODS = frozenset("execute scalar scalars exec get get_one query fetch fetchrow fetchval fetch_one fetch_all".split())

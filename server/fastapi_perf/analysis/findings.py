@@ -3,7 +3,7 @@
 Positions are 0-based lines and columns counted in code points. Rules
 produce them relative to their chunk's first line; the document shifts them
 to absolute lines when it assembles a file's findings. Converting to LSP
-units (UTF-16 by default) is the job of :mod:`fastapi_perf.analysis.positions`.
+units (UTF-16 by default) is the job of :mod:`fastapi_perf.analysis.source.positions`.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 from ..analysis.findings import Applicability, Edit, Finding, Fix, Position
-from ..analysis.positions import split_lines
+from ..analysis.source.positions import split_lines
 
 MAX_ROUNDS = 10
 

@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..analysis.findings import Finding, finding_from_tuple, finding_to_tuple
-from ..analysis.modules import content_digest, module_name_for
+from ..analysis.names.modules import content_digest, module_name_for
 from ..config import Settings
 from .cache import Entry, ResultCache
 
 if TYPE_CHECKING:
-    from ..analysis.engine import Engine
-    from ..analysis.workspace import WorkspaceIndex
+    from ..analysis.engine.dispatch import Engine
+    from ..analysis.workspace.index import WorkspaceIndex
 
 PARALLEL_MIN_BYTES = 400_000
 INFERENCE_BUDGET_S = 1.0
@@ -43,7 +43,7 @@ class FileOutcome:
 
 def build_engine(settings: Settings) -> Engine:
     # Imported here: a run answered from the cache never needs the analysis.
-    from ..analysis.engine import Engine
+    from ..analysis.engine.dispatch import Engine
     from ..rules import ALL_RULES
 
     return Engine([rule() for rule in ALL_RULES if rule.code in settings.enabled_codes])
@@ -52,7 +52,7 @@ def build_engine(settings: Settings) -> Engine:
 def build_index(files: dict[str, Path] | None, settings: Settings) -> WorkspaceIndex | None:
     if not files or not settings.follow_imports:
         return None
-    from ..analysis.workspace import WorkspaceIndex
+    from ..analysis.workspace.index import WorkspaceIndex
 
     return WorkspaceIndex(files, settings.options)
 
@@ -81,7 +81,7 @@ def decode_source(data: bytes, max_size: int) -> tuple[str | None, str | None]:
 def build_inference(settings: Settings):
     if not settings.inference:
         return None
-    from ..analysis.inference import Inference
+    from ..analysis.names.inference import Inference
 
     return Inference(settings.root, eager=True, budget_s=INFERENCE_BUDGET_S)
 
@@ -89,7 +89,7 @@ def build_inference(settings: Settings):
 def analyse_source(
     path: Path, text: str, engine: Engine, settings: Settings, index: WorkspaceIndex | None = None, inference=None
 ) -> FileOutcome:
-    from ..analysis.file_analysis import analyse_text
+    from ..analysis.engine.file_analysis import analyse_text
 
     module, package = module_name_for(path, settings.root)
     if index is None:

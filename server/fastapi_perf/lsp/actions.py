@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from ..analysis.file_analysis import analyse_text
+from ..analysis.engine.file_analysis import analyse_text
 from ..analysis.findings import Position, Range
-from ..analysis.positions import position_at
+from ..analysis.source.positions import position_at
 from ..checker.fixing import fix_text
 from .diagnostics import lsp_range, matches_current
 from .documents import OpenDocument

@@ -17,7 +17,7 @@ from pathlib import Path
 from lsprotocol import types
 
 from ..analysis.findings import Finding, Position, Range, Severity
-from ..analysis.positions import char_to_units, split_lines
+from ..analysis.source.positions import char_to_units, split_lines
 from ..rules import BY_CODE
 from .documents import OpenDocument
 from .server import SOURCE, FastApiPerfServer

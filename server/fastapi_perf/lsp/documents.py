@@ -8,10 +8,10 @@ from pathlib import Path
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
-from ..analysis.document import Document
+from ..analysis.engine.incremental import Analysis, IncrementalAnalysis
 from ..analysis.findings import Position
-from ..analysis.incremental import Analysis, IncrementalAnalysis
-from ..analysis.positions import char_to_units, units_to_char
+from ..analysis.source.document import Document
+from ..analysis.source.positions import char_to_units, units_to_char
 from ..config import Settings
 
 

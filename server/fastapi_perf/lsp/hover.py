@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from ..analysis.noqa import codes_in
+from ..analysis.source.noqa import codes_in
 from ..rules import BY_CODE
 from .server import FastApiPerfServer
 

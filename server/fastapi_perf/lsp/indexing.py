@@ -16,8 +16,8 @@ from pathlib import Path
 
 from lsprotocol import types
 
-from ..analysis.modules import module_name_for
-from ..analysis.workspace import WorkspaceIndex
+from ..analysis.names.modules import module_name_for
+from ..analysis.workspace.index import WorkspaceIndex
 from ..checker.discovery import FileFilter, discover
 from .documents import OpenDocument, path_of
 from .lifecycle import recheck_all
@@ -84,7 +84,7 @@ def _read_live_or_disk(ls: FastApiPerfServer, path: Path) -> str | None:
     for doc in ls.documents.values():
         if doc.path == path:
             return doc.document.text
-    from ..analysis.workspace import _read_text
+    from ..analysis.workspace.index import _read_text
 
     return _read_text(path) if _regular_file(path) else None
 

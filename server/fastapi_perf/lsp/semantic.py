@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from ..analysis.inference import Inference
+from ..analysis.names.inference import Inference
 from .documents import OpenDocument
 from .server import FastApiPerfServer
 

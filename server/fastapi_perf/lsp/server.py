@@ -9,8 +9,8 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from .. import __version__
-from ..analysis.engine import Engine
-from ..analysis.workspace import WorkspaceIndex
+from ..analysis.engine.dispatch import Engine
+from ..analysis.workspace.index import WorkspaceIndex
 from ..config import ConfigError, Settings, load_settings
 from ..rules import ALL_RULES
 from .documents import OpenDocument

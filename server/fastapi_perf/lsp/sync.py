@@ -13,9 +13,9 @@ import asyncio
 
 from lsprotocol import types
 
-from ..analysis.document import Document
-from ..analysis.incremental import IncrementalAnalysis
-from ..analysis.modules import module_name_for
+from ..analysis.engine.incremental import IncrementalAnalysis
+from ..analysis.names.modules import module_name_for
+from ..analysis.source.document import Document
 from .documents import OpenDocument, path_of
 from .indexing import attach, document_settled
 from .semantic import answer_later, attach_inference

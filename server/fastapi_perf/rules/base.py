@@ -14,11 +14,10 @@ import inspect
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
-from ..analysis.findings import Finding, Severity
+from ..analysis import Finding, Severity
 
 if TYPE_CHECKING:
-    from ..analysis.context import RuleContext
-    from ..analysis.facts import CallSite, ClassInfo, FunctionInfo
+    from ..analysis import CallSite, ClassInfo, FunctionInfo, RuleContext
 
 
 class Category(str, enum.Enum):

@@ -5,10 +5,18 @@ import re
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis.context import RuleContext
-from ...analysis.facts import FunctionInfo
-from ...analysis.fastapi_model import ROUTE_DECORATORS
-from ...analysis.findings import Applicability, Edit, Finding, Fix, Position, Range, Related
+from ...analysis import (
+    ROUTE_DECORATORS,
+    Applicability,
+    Edit,
+    Finding,
+    Fix,
+    FunctionInfo,
+    Position,
+    Range,
+    Related,
+    RuleContext,
+)
 from ..base import Category, FixAvailability, Rule
 
 _ASYNC = re.compile(r"async\s+")

@@ -5,12 +5,20 @@ import re
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis import catalog
-from ...analysis.context import RuleContext
-from ...analysis.facts import CallSite, FunctionInfo
-from ...analysis.fastapi_model import ROUTE_DECORATORS
-from ...analysis.findings import Applicability, Edit, Finding, Fix, Range
-from ...analysis.resolve import Instance, Ref
+from ...analysis import (
+    ROUTE_DECORATORS,
+    Applicability,
+    CallSite,
+    Edit,
+    Finding,
+    Fix,
+    FunctionInfo,
+    Instance,
+    Range,
+    Ref,
+    RuleContext,
+    catalog,
+)
 from ..base import Category, FixAvailability, Rule
 
 _DEF = re.compile(r"def\s")
@@ -133,7 +141,7 @@ def _is_coroutine_function(qualname: str, ctx: RuleContext) -> bool:
         return True
     index = ctx.resolver.index
     if index is not None:
-        from ...analysis.workspace import FunctionExport
+        from ...analysis import FunctionExport
 
         found = index.lookup(qualname)
         return isinstance(found, FunctionExport) and found.is_async and not found.is_generator

@@ -12,12 +12,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from ...analysis import catalog
-from ...analysis.background import Work
-from ...analysis.context import RuleContext
-from ...analysis.facts import CallSite, FunctionInfo
-from ...analysis.findings import Related
-from ...analysis.resolve import Ref
+from ...analysis import CallSite, FunctionInfo, Ref, Related, RuleContext, Work, catalog
 
 SCHEDULERS = frozenset(
     "fastapi.BackgroundTasks.add_task starlette.background.BackgroundTasks.add_task "
@@ -32,7 +27,7 @@ class Task:
     offloaded: bool
     local: FunctionInfo | None
     remote: object | None
-    """A ``workspace.FunctionExport`` for a task defined in another file."""
+    """A ``FunctionExport`` for a task defined in another file."""
 
     @property
     def is_async(self) -> bool:

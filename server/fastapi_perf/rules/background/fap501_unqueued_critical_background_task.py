@@ -3,10 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis.background import BEST_EFFORT, BackgroundFacts, critical_work, retries
-from ...analysis.context import RuleContext
-from ...analysis.facts import CallSite
-from ...analysis.findings import Finding
+from ...analysis import BEST_EFFORT, BackgroundFacts, CallSite, Finding, RuleContext, critical_work, retries
 from ..base import Category, Rule
 from .common import chain_related, chain_text, scheduled_task
 
@@ -97,7 +94,7 @@ class UnqueuedCriticalBackgroundTask(Rule):
     ## Options
     - `extend-critical-calls`: your own callables whose effect must not be
       lost, by qualified name (`"myapp.notify.push"`, `"billing_sdk.*"`), on
-      top of the built-in catalogue (`analysis/background.py`). A task that
+      top of the built-in catalogue (`analysis/facts/background.py`). A task that
       reaches one, directly or through helpers, is reported.
 
     ## References

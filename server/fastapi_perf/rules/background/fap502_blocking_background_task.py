@@ -3,11 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis.background import BackgroundFacts, Hop, Work, background_facts
-from ...analysis.context import RuleContext
-from ...analysis.dependency_facts import Site
-from ...analysis.facts import CallSite
-from ...analysis.findings import Finding
+from ...analysis import BackgroundFacts, CallSite, Finding, Hop, RuleContext, Site, Work, background_facts
 from ..base import Category, Rule
 from .common import Task, chain_related, chain_text, scheduled_task
 

@@ -10,10 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis.blocking import BlockingReason
-from ...analysis.context import RuleContext, chain_text
-from ...analysis.facts import CallSite
-from ...analysis.findings import Finding, Fix
+from ...analysis import BlockingReason, CallSite, Finding, Fix, RuleContext, chain_text, short_name
 from ..base import Category, Rule
 
 
@@ -35,7 +32,7 @@ class BlockingCallRule(Rule):
             if reason.chain and self.direct_only:
                 continue
             if reason.chain:
-                helper = reason.chain[0].label.replace(".<locals>.", ".")
+                helper = short_name(reason.chain[0].label)
                 message = f"`{helper}()` blocks the event loop: it reaches {reason.what} (`{chain_text(fn, reason)}`)"
                 yield ctx.finding(self.code, call.node, message, related=ctx.chain_related(reason))
             else:

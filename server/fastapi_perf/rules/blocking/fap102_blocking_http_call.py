@@ -3,13 +3,21 @@ from __future__ import annotations
 import ast
 from typing import ClassVar
 
-from ...analysis import catalog
-from ...analysis.blocking import BlockingReason
-from ...analysis.context import RuleContext
-from ...analysis.facts import CallSite
-from ...analysis.findings import Applicability, Edit, Fix, Position, Range
-from ...analysis.fixes import await_edits, module_alias, offload_fix
-from ...analysis.resolve import Instance
+from ...analysis import (
+    Applicability,
+    BlockingReason,
+    CallSite,
+    Edit,
+    Fix,
+    Instance,
+    Position,
+    Range,
+    RuleContext,
+    await_edits,
+    catalog,
+    module_alias,
+    offload_fix,
+)
 from ..base import FixAvailability
 from .common import BlockingCallRule
 

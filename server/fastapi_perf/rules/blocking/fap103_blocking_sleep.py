@@ -2,11 +2,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ...analysis.blocking import BlockingReason
-from ...analysis.context import RuleContext
-from ...analysis.facts import CallSite
-from ...analysis.findings import Applicability, Fix
-from ...analysis.fixes import await_edits, module_alias
+from ...analysis import Applicability, BlockingReason, CallSite, Fix, RuleContext, await_edits, module_alias
 from ..base import FixAvailability
 from .common import BlockingCallRule
 

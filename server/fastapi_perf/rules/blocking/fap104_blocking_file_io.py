@@ -3,12 +3,17 @@ from __future__ import annotations
 import ast
 from typing import ClassVar
 
-from ...analysis.blocking import BlockingReason
-from ...analysis.context import RuleContext
-from ...analysis.facts import CallSite
-from ...analysis.findings import Applicability, Fix
-from ...analysis.fixes import await_edits, module_alias, offload_fix
-from ...analysis.resolve import Ref
+from ...analysis import (
+    Applicability,
+    BlockingReason,
+    CallSite,
+    Fix,
+    Ref,
+    RuleContext,
+    await_edits,
+    module_alias,
+    offload_fix,
+)
 from ..base import FixAvailability
 from .common import BlockingCallRule
 

@@ -2,11 +2,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ...analysis.blocking import BlockingReason
-from ...analysis.context import RuleContext
-from ...analysis.facts import CallSite
-from ...analysis.findings import Applicability, Fix
-from ...analysis.fixes import offload_fix
+from ...analysis import Applicability, BlockingReason, CallSite, Fix, RuleContext, offload_fix
 from ..base import FixAvailability
 from .common import BlockingCallRule
 

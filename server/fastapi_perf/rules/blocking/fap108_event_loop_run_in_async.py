@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ...analysis.findings import Severity
+from ...analysis import Severity
 from .common import BlockingCallRule
 
 

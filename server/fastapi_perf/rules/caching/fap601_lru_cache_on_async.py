@@ -4,11 +4,7 @@ import ast
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis.context import RuleContext
-from ...analysis.facts import FunctionInfo
-from ...analysis.findings import Applicability, Edit, Finding, Fix
-from ...analysis.fixes import object_alias
-from ...analysis.resolve import Ref
+from ...analysis import Applicability, Edit, Finding, Fix, FunctionInfo, Ref, RuleContext, object_alias
 from ..base import Category, FixAvailability, Rule
 
 _FUNCTOOLS = {"functools.lru_cache": "lru_cache", "functools.cache": "cache"}

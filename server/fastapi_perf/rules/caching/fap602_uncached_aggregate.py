@@ -3,10 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis.aggregates import aggregate_facts
-from ...analysis.context import RuleContext
-from ...analysis.facts import FunctionInfo
-from ...analysis.findings import Finding, Related
+from ...analysis import Finding, FunctionInfo, Related, RuleContext, aggregate_facts
 from ..base import Category, Rule
 
 

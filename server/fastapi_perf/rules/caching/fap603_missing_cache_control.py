@@ -6,13 +6,17 @@ import weakref
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis.aggregates import CACHE_DECORATORS
-from ...analysis.context import RuleContext
-from ...analysis.dependency_facts import is_db_handle, param_dependency
-from ...analysis.dependency_tree import dependency_tree
-from ...analysis.facts import FunctionInfo
-from ...analysis.findings import Finding, Severity
-from ...analysis.resolve import Ref
+from ...analysis import (
+    CACHE_DECORATORS,
+    Finding,
+    FunctionInfo,
+    Ref,
+    RuleContext,
+    Severity,
+    dependency_tree,
+    is_db_handle,
+    param_dependency,
+)
 from ..base import Category, Rule
 
 REFERENCE_SEGMENTS = frozenset(

@@ -3,10 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis import catalog
-from ...analysis.context import RuleContext
-from ...analysis.facts import CallSite
-from ...analysis.findings import Finding
+from ...analysis import CallSite, Finding, RuleContext, catalog
 from ..base import Category, Rule
 
 

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from ...analysis.context import RuleContext
-from ...analysis.dependency_facts import Site
-from ...analysis.dependency_tree import Node, dependency_tree
-from ...analysis.facts import FunctionInfo
-from ...analysis.fastapi_model import Route
-from ...analysis.findings import Related
+from ...analysis import FunctionInfo, Node, Related, Route, RuleContext, Site, dependency_tree
 
 
 def route_tree(fn: FunctionInfo, ctx: RuleContext) -> tuple[Route, list[Node]] | None:

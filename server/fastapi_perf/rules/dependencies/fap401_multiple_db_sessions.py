@@ -3,11 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis.context import RuleContext
-from ...analysis.dependency_facts import SESSION_CLASSES
-from ...analysis.dependency_tree import Node
-from ...analysis.facts import FunctionInfo
-from ...analysis.findings import Finding
+from ...analysis import Finding, FunctionInfo, Node, RuleContext, catalog
 from ..base import Category, Rule
 from .common import related, route_tree
 
@@ -172,6 +168,6 @@ def _opens(node: Node) -> str | None:
         if facts.session is None or facts.memoized:
             return None
         return f"`{facts.session.label}`"
-    if node.ref.value_type in SESSION_CLASSES:
+    if node.ref.value_type in catalog.SESSION_CLASSES:
         return f"injects a new `{node.ref.value_type.rpartition('.')[2]}`"
     return None

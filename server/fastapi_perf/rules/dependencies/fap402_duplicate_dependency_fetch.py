@@ -3,11 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis.context import RuleContext
-from ...analysis.dependency_facts import DependencyFacts, Effect, remote_facts, function_facts
-from ...analysis.dependency_tree import Node
-from ...analysis.facts import FunctionInfo
-from ...analysis.findings import Finding
+from ...analysis import DependencyFacts, Effect, Finding, FunctionInfo, Node, RuleContext, function_facts
 from ..base import Category, Rule
 from .common import related, route_tree
 
@@ -180,10 +176,7 @@ def _loader(qualname: str, known: dict[str, bool], ctx: RuleContext) -> bool:
 
 
 def _facts_of(qualname: str, ctx: RuleContext) -> DependencyFacts | None:
-    local = ctx.resolver.local_function(qualname)
-    if local is not None:
-        return function_facts(local, ctx.module)
-    return remote_facts(qualname, ctx.module)
+    return function_facts.of_function(qualname, ctx.module)
 
 
 def _what(first: Effect, second: Effect) -> str:

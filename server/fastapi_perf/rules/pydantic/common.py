@@ -11,9 +11,7 @@ from __future__ import annotations
 import ast
 import re
 
-from ...analysis.context import RuleContext
-from ...analysis.facts import FunctionInfo
-from ...analysis.findings import Edit, Position, Range
+from ...analysis import Edit, FunctionInfo, Position, Range, RuleContext
 
 
 def constant_name(hint: str) -> str:

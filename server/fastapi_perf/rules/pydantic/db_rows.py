@@ -14,8 +14,7 @@ from __future__ import annotations
 import ast
 import re
 
-from ...analysis.facts import FunctionInfo
-from ...analysis.resolve import Instance, Resolver
+from ...analysis import FunctionInfo, Instance, Resolver, attribute_chain
 
 DB_TYPE_PREFIXES = (
     "sqlalchemy.", "sqlmodel.", "asyncpg.", "databases.", "psycopg", "pymysql.", "sqlite3.", "aiosqlite.",
@@ -95,9 +94,8 @@ def _is_crud(callee: str | None, func: ast.expr) -> bool:
     """``crud.get_users(...)``, ``user_crud.get_multi(...)``, ``app.crud.items.list_items(...)``."""
     if callee and "crud" in callee.split("."):
         return True
-    while type(func) is ast.Attribute:
-        func = func.value
-    return type(func) is ast.Name and (func.id == "crud" or func.id.endswith("_crud"))
+    root = attribute_chain(func)[0]
+    return type(root) is ast.Name and (root.id == "crud" or root.id.endswith("_crud"))
 
 
 def _is_statement(expr: ast.expr, fn: FunctionInfo, resolver: Resolver, depth: int = 0) -> bool:

@@ -4,12 +4,19 @@ import ast
 from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
+from ...analysis import (
+    Applicability,
+    Edit,
+    Finding,
+    Fix,
+    FunctionInfo,
+    Ref,
+    Related,
+    RuleContext,
+    Severity,
+    object_alias,
+)
 from ...analysis import pydantic_model as pm
-from ...analysis.context import RuleContext
-from ...analysis.facts import FunctionInfo
-from ...analysis.findings import Applicability, Edit, Finding, Fix, Related, Severity
-from ...analysis.fixes import object_alias
-from ...analysis.resolve import Ref
 from ..base import Category, FixAvailability, Rule
 from .common import constant_name, imported_at_top, module_constant
 from .db_rows import db_source

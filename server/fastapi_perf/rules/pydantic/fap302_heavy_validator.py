@@ -3,15 +3,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
+from ...analysis import (
+    Applicability,
+    CallSite,
+    Edit,
+    Finding,
+    Fix,
+    FunctionInfo,
+    RuleContext,
+    calls_named,
+    module_alias,
+)
 from ...analysis import pydantic_model as pm
-from ...analysis.context import RuleContext
-from ...analysis.facts import CallSite, FunctionInfo
-from ...analysis.findings import Applicability, Edit, Finding, Fix
-from ...analysis.fixes import module_alias
-from ...analysis.named_calls import calls_named
 from ..base import Category, FixAvailability, Rule
 from .common import constant_name, delete_line, module_constant, replace_reads, single_assignment
-from .validator_work import CONSTANT_PATTERN, IO_CODES, inputs, repeated_work
+from .validator_work import CONSTANT_PATTERN, IO_WORK, inputs, repeated_work
 
 _CONFIG_NAMES = ("Settings", "Config", "Configuration")
 
@@ -152,7 +158,7 @@ class HeavyValidator(Rule):
         reported: set[str] = set()
         for site in fn.calls:
             work = None if site.in_lambda else repeated_work(site, fn, given, ctx)
-            if work is None or (work[0] in IO_CODES.values() and work[0] in reported):
+            if work is None or (work[0] in IO_WORK and work[0] in reported):
                 continue  # ``with open(p) as f: f.read()`` is one file read
             what, hoistable = work
             reported.add(what)

@@ -4,11 +4,8 @@ import ast
 from collections.abc import Iterable
 from typing import ClassVar
 
+from ...analysis import ClassInfo, Finding, FunctionInfo, Param, Related, Resolver, RuleContext
 from ...analysis import pydantic_model as pm
-from ...analysis.context import RuleContext
-from ...analysis.facts import ClassInfo, FunctionInfo, Param
-from ...analysis.findings import Finding, Related
-from ...analysis.resolve import Resolver
 from ..base import Category, Rule
 
 _NOT_BODY = frozenset("Depends Security Query Path Header Cookie Form File".split())

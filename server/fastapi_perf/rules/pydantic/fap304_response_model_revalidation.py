@@ -4,11 +4,8 @@ import ast
 from collections.abc import Iterable
 from typing import ClassVar
 
+from ...analysis import Finding, FunctionInfo, Ref, Related, RuleContext, Severity
 from ...analysis import pydantic_model as pm
-from ...analysis.context import RuleContext
-from ...analysis.facts import FunctionInfo
-from ...analysis.findings import Finding, Related, Severity
-from ...analysis.resolve import Ref
 from ..base import Category, Rule
 from . import fastapi_version
 

@@ -13,18 +13,13 @@ from __future__ import annotations
 import ast
 import re
 
-from ...analysis import catalog
+from ...analysis import CallSite, FunctionInfo, Ref, RuleContext, catalog
 from ...analysis import pydantic_model as pm
-from ...analysis.context import RuleContext
-from ...analysis.facts import CallSite, FunctionInfo
-from ...analysis.resolve import Ref
 
 CONSTANT_PATTERN = "compiles a constant pattern"
 REGEX_USERS = frozenset(f"re.{n}" for n in "match search fullmatch sub subn split findall finditer".split())
-IO_CODES = {
-    "FAP104": "reads the file system", "FAP101": "queries the database", "FAP107": "talks to a server",
-    "FAP102": "makes an HTTP request", "FAP106": "runs a subprocess",
-}
+IO_WORK = frozenset(b.io for b in catalog.BLOCKING.values() if b.io)
+"""What the catalogue's I/O calls do (``reads the file system``): one report per kind and validator."""
 HEAVY = {
     "pydantic.TypeAdapter": "builds a `TypeAdapter` (a core schema and validator)",
     "pydantic.type_adapter.TypeAdapter": "builds a `TypeAdapter` (a core schema and validator)",
@@ -74,11 +69,11 @@ def repeated_work(site: CallSite, fn: FunctionInfo, given: set[str], ctx: RuleCo
     if client is not None:
         return f"creates {client}", False
     blocking = catalog.BLOCKING.get(qualname)
-    if blocking is None or blocking.code not in IO_CODES:
+    if blocking is None or blocking.io is None:
         return None
     if blocking.code == "FAP104" and (uses_input or not _reads(qualname, node)):
         return None
-    return IO_CODES[blocking.code], False
+    return blocking.io, False
 
 
 def is_constant(expr: ast.expr) -> bool:

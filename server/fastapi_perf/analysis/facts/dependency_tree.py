@@ -23,18 +23,21 @@ import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .chunks import Chunk, parse_chunk_text
-from .context import ModuleContext
-from .dependency_facts import DependencyFacts, DepRef, Site, depends_call, depends_ref, function_facts, param_dependency
-from .facts import FunctionInfo
-from .fastapi_model import Route
-from .named_calls import calls_named
-from .resolve import Ref, Resolver
-from .scanner import split_statements
-from .symbols import ModuleSymbols
+from ..frameworks.fastapi import Route
+from ..names.resolve import Resolver
+from ..names.symbols import ModuleSymbols
+from ..names.values import Ref
+from ..source.chunks import Chunk, parse_chunk_text
+from ..source.facts import FunctionInfo
+from ..source.named_calls import calls_named
+from ..source.scanner import split_statements
+from .common import Site, scopes
+from .dependencies import DependencyFacts, function_facts
+from .depends import DepRef, depends_call, depends_ref, param_dependency
+from .module_context import ModuleContext
 
 if TYPE_CHECKING:
-    from .workspace import WorkspaceIndex
+    from ..names.lookup import WorkspaceLookup
 
 _ROUTERS = frozenset({"fastapi.FastAPI", "fastapi.APIRouter"})
 _MAX_NODES = 64
@@ -154,7 +157,7 @@ def router_dependencies(receiver: ast.expr, scope: FunctionInfo | None, module: 
 
 def _owner(receiver: ast.expr, scope: FunctionInfo | None) -> FunctionInfo | None:
     if type(receiver) is ast.Name:
-        for fn in _scopes(scope):
+        for fn in scopes(scope):
             if receiver.id in fn.assigned:
                 return fn
     return None
@@ -165,7 +168,7 @@ def _constructor(receiver: ast.expr, scope: FunctionInfo | None, module: ModuleC
     if type(receiver) is not ast.Name:
         return None
     value = None
-    for fn in _scopes(scope):
+    for fn in scopes(scope):
         if receiver.id in fn.assigned:
             values = fn.assigned[receiver.id]
             value = values[0] if len(values) == 1 else None
@@ -185,7 +188,7 @@ def router_name(expr: ast.expr, scope: FunctionInfo | None, resolver: Resolver) 
     """A router's name across files: ``app.api.items.router``; a local of a factory gets its function's name."""
     symbols = resolver.module
     if type(expr) is ast.Name:
-        for fn in _scopes(scope):
+        for fn in scopes(scope):
             if fn.binds_locally(expr.id) and expr.id not in fn.imports:
                 return f"{symbols.qualify(fn.qualname)}:{expr.id}"
         value = resolver.name_value(expr.id, scope)
@@ -197,12 +200,6 @@ def router_name(expr: ast.expr, scope: FunctionInfo | None, resolver: Resolver) 
         base = resolver.value_of(expr.value, scope)
         return f"{base.qualname}.{expr.attr}" if type(base) is Ref else None
     return None
-
-
-def _scopes(fn: FunctionInfo | None):
-    while fn is not None:
-        yield fn
-        fn = fn.parent
 
 
 Wiring = dict[str, list[tuple[str, list[DepRef]]]]
@@ -277,7 +274,7 @@ def _mentions_include(path) -> bool:
         return False
 
 
-def _file_wiring(index: WorkspaceIndex, name: str, cache: dict) -> Wiring:
+def _file_wiring(index: WorkspaceLookup, name: str, cache: dict) -> Wiring:
     path = index.files.get(name)
     if path is None:
         return {}

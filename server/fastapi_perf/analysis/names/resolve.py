@@ -15,15 +15,25 @@ from __future__ import annotations
 
 import ast
 import builtins
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import catalog
-from .facts import ClassInfo, FunctionInfo
+from ..catalog import (
+    ATTRIBUTE_TYPES,
+    BLOCKING,
+    CLASSES,
+    INSTANCE_CALL_RETURNS,
+    MEMBER_TYPES,
+    RETURNS,
+    SAME_METHODS_AS,
+    canonical,
+)
+from ..source.facts import ClassInfo, FunctionInfo
+from .exports import Alias, ClassExport, FunctionExport
 from .symbols import ModuleSymbols
+from .values import Instance, Ref, Value
 
 if TYPE_CHECKING:
-    from .workspace import WorkspaceIndex
+    from .lookup import WorkspaceLookup
 
 _BUILTINS = frozenset(dir(builtins))
 _MAX_DEPTH = 12
@@ -41,25 +51,8 @@ _UNWRAP = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Ref:
-    """A named object: a module, class, function or attribute of one."""
-
-    qualname: str
-
-
-@dataclass(frozen=True, slots=True)
-class Instance:
-    """An instance of the class named ``type``."""
-
-    type: str
-
-
-Value = Ref | Instance | None
-
-
 class Resolver:
-    def __init__(self, module: ModuleSymbols, index: WorkspaceIndex | None = None) -> None:
+    def __init__(self, module: ModuleSymbols, index: WorkspaceLookup | None = None) -> None:
         self.module = module
         self.index = index
         self._prefix = module.qualify("")
@@ -80,8 +73,8 @@ class Resolver:
             return self.call_result(expr, fn, depth)
         if kind is ast.Subscript:
             base = self._deref(self.value_of(expr.value, fn, depth + 1), depth)
-            if type(base) is Instance and base.type in catalog.MEMBER_TYPES:
-                return Instance(catalog.MEMBER_TYPES[base.type])
+            if type(base) is Instance and base.type in MEMBER_TYPES:
+                return Instance(MEMBER_TYPES[base.type])
             return None
         if kind is ast.BinOp and type(expr.op) is ast.Div:
             left = self.value_of(expr.left, fn, depth + 1)
@@ -93,14 +86,14 @@ class Resolver:
         """The value of ``base.attr``."""
         base = self._deref(base, depth)
         if type(base) is Ref:
-            return Ref(catalog.canonical(f"{base.qualname}.{attr}"))
+            return Ref(canonical(f"{base.qualname}.{attr}"))
         if type(base) is Instance:
             member = f"{base.type}.{attr}"
-            attr_type = catalog.ATTRIBUTE_TYPES.get(member)
+            attr_type = ATTRIBUTE_TYPES.get(member)
             if attr_type:
                 return Instance(attr_type)
-            if base.type in catalog.MEMBER_TYPES and member not in catalog.BLOCKING:
-                return Instance(catalog.MEMBER_TYPES[base.type])
+            if base.type in MEMBER_TYPES and member not in BLOCKING:
+                return Instance(MEMBER_TYPES[base.type])
             attribute = self._instance_attribute(base.type, attr, depth)
             if attribute is not None:
                 return attribute
@@ -113,7 +106,7 @@ class Resolver:
             if name in scope.global_names:
                 break
             if name in scope.imports:
-                return Ref(catalog.canonical(self.module.absolute_import(scope.imports[name])))
+                return Ref(canonical(self.module.absolute_import(scope.imports[name])))
             if name in scope.params:
                 return self.param_value(scope, name, depth)
             if name in scope.assigned:
@@ -135,7 +128,7 @@ class Resolver:
         if binding is None:
             value: Value = Ref(f"builtins.{name}") if name in _BUILTINS else None
         elif binding.kind == "import":
-            value = Ref(catalog.canonical(self.module.absolute_import(binding.target)))
+            value = Ref(canonical(self.module.absolute_import(binding.target)))
         elif binding.kind in ("function", "class"):
             value = Ref(self.module.qualify(name))
         else:
@@ -215,7 +208,7 @@ class Resolver:
     def call_result(self, call: ast.Call, fn: FunctionInfo | None, depth: int = 0) -> Value:
         callee = self._deref(self.value_of(call.func, fn, depth + 1), depth)
         if type(callee) is Instance:
-            made = catalog.INSTANCE_CALL_RETURNS.get(callee.type)
+            made = INSTANCE_CALL_RETURNS.get(callee.type)
             return Instance(made) if made else None
         if type(callee) is not Ref:
             return None
@@ -223,9 +216,9 @@ class Resolver:
 
     def result_of(self, qualname: str, depth: int = 0) -> Value:
         """What calling the object named ``qualname`` produces."""
-        if qualname in catalog.CLASSES:
+        if qualname in CLASSES:
             return Instance(qualname)
-        returned = catalog.RETURNS.get(qualname) or catalog.RETURNS.get(_same_methods(qualname))
+        returned = RETURNS.get(qualname) or RETURNS.get(_same_methods(qualname))
         if returned:
             return Instance(returned)
         if self.local_class(qualname) is not None:
@@ -234,15 +227,13 @@ class Resolver:
         if local is not None:
             return self.returns_of(local, depth)
         if self.index is not None and depth < _MAX_DEPTH:
-            from .workspace import ClassExport, FunctionExport
-
             found = self.index.lookup(qualname)
             if isinstance(found, FunctionExport):
                 return found.returns
             if isinstance(found, ClassExport):
                 return Instance(found.qualname)
             if type(found) is Instance:
-                made = catalog.INSTANCE_CALL_RETURNS.get(found.type)
+                made = INSTANCE_CALL_RETURNS.get(found.type)
                 return Instance(made) if made else None
         return None
 
@@ -318,8 +309,6 @@ class Resolver:
         """``SessionDep = Annotated[Session, Depends(get_db)]`` used as an annotation means ``Session``."""
         if not qualname.startswith(self._prefix):
             if self.index is not None:
-                from .workspace import Alias
-
                 found = self.index.lookup(qualname)
                 if isinstance(found, Alias):
                     return found.type
@@ -362,8 +351,6 @@ class Resolver:
                 return self.value_of(klass.assigned[attr], None, depth + 1)
             return None
         if self.index is not None:
-            from .workspace import ClassExport
-
             found = self.index.lookup(type_name)
             if isinstance(found, ClassExport):
                 return found.attributes.get(attr)
@@ -385,7 +372,7 @@ class Resolver:
 
 def _same_methods(qualname: str) -> str:
     owner, _, attr = qualname.rpartition(".")
-    other = catalog.SAME_METHODS_AS.get(owner)
+    other = SAME_METHODS_AS.get(owner)
     return f"{other}.{attr}" if other else qualname
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .chunks import Chunk
-from .context import ModuleContext, RuleContext
-from .findings import Finding
+from ..facts.module_context import ModuleContext
+from ..findings import Finding
+from ..source.chunks import Chunk
+from .rule_context import RuleContext
 
 RuleLike = object  # a fastapi_perf.rules.base.Rule instance; typed loosely to keep the core independent
 

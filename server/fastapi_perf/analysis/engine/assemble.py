@@ -12,10 +12,10 @@ import ast
 from collections.abc import Sequence
 from dataclasses import replace
 
-from .chunks import Chunk
-from .findings import Edit, Finding, Fix, Position, Range, Related
-from .noqa import Suppressions, collect
-from .symbols import ModuleSymbols
+from ..findings import Edit, Finding, Fix, Position, Range, Related
+from ..names.symbols import ModuleSymbols
+from ..source.chunks import Chunk
+from ..source.noqa import Suppressions, collect
 
 
 class FileContext:

@@ -22,25 +22,25 @@ from __future__ import annotations
 
 import ast
 import re
-import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import catalog
+from ..catalog import MEMOIZERS
+from ..names.values import Ref
+from ..source.facts import CallSite, FunctionInfo
 from .background import Hop, Work
-from .dependency_facts import callee_value, export_mentions, file_mentions, is_argument, is_db_handle, reads_cache, site_of
-from .facts import CallSite, FunctionInfo
-from .resolve import Ref
+from .common import callee_value, is_argument, is_db_handle, reads_cache, site_of
+from .function_facts import FunctionFacts
 
 if TYPE_CHECKING:
-    from .context import ModuleContext
+    from .module_context import ModuleContext
 
 AGGREGATE_FUNCTIONS = frozenset({"count", "sum", "avg", "min", "max", "array_agg", "string_agg", "group_concat"})
 _FUNC_MODULES = ("sqlalchemy.func.", "sqlalchemy.sql.func.", "sqlalchemy.sql.functions.func.", "sqlalchemy.sql.expression.func.", "sqlmodel.func.")
 _RUNNERS = frozenset("execute scalar scalars exec query fetch fetchrow fetchval fetch_one fetch_all fetch_val one".split())
 RAW_AGGREGATE = re.compile(r"(?is)^\s*(?:select|with)\b.*(?:\b(?:count|sum|avg|min|max)\s*\(|\bgroup\s+by\b)")
 _SQL_KEYWORD = re.compile(r"(?i)\b(count|sum|avg|min|max|group\s+by)\b")
-CACHE_DECORATORS = catalog.MEMOIZERS | frozenset(
+CACHE_DECORATORS = MEMOIZERS | frozenset(
     """
     cachetools.cached cachetools.func.ttl_cache cachetools.func.lru_cache aiocache.cached aiocache.decorators.cached
     aiocache.cached_stampede aiocache.multi_cached fastapi_cache.decorator.cache fastapi_cache.decorator.cache_one_minute
@@ -61,27 +61,18 @@ class AggregateFacts:
     cached: bool = False
 
 
-_MEMO: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def aggregate_facts(fn: FunctionInfo, module: ModuleContext, remote: bool = False) -> AggregateFacts:
-    memo = _MEMO.setdefault(module, {})
-    key = (id(fn), remote)
-    if key in memo:
-        return memo[key] or AggregateFacts()
-    memo[key] = None  # a cycle is no evidence
+def _first_aggregate_facts(fn: FunctionInfo, module: ModuleContext, remote: bool) -> AggregateFacts:
     work, parametrized = _first_aggregate(fn, module, remote)
     if work is None:
-        facts = _NONE
-    elif is_cached(fn, module):
-        facts = AggregateFacts(cached=True)
-    else:
-        facts = AggregateFacts(work, parametrized, paginates(fn, module))
-    memo[key] = facts
-    return facts
+        return _NONE
+    if is_cached(fn, module):
+        return AggregateFacts(cached=True)
+    return AggregateFacts(work, parametrized, paginates(fn, module))
 
 
 _NONE = AggregateFacts()
+aggregate_facts = FunctionFacts("aggregate", _first_aggregate_facts, _NONE)
+"""The aggregate facts of a function: ``aggregate_facts(fn, module, remote=False)``."""
 
 
 def is_cached(fn: FunctionInfo, module: ModuleContext) -> bool:
@@ -217,24 +208,12 @@ def _passes_values(call: CallSite, fn: FunctionInfo, module: ModuleContext) -> b
 
 
 def _helper(call: CallSite, module: ModuleContext, remote: bool) -> tuple[str, AggregateFacts] | None:
+    """A helper's aggregate facts; one of another file handed a session is always followed, others when they spell a query."""
     value = callee_value(call.node, call.function, module)
     if type(value) is not Ref:
         return None
-    qualname = value.qualname
-    local = module.resolver.local_function(qualname)
-    if local is not None:
-        return local.qualname.replace(".<locals>.", "."), aggregate_facts(local, module, remote)
-    index = module.index
-    if index is None or module.is_own(qualname):
-        return None
-    handed_session = _passes_session(call, module)
-    if not handed_session and not file_mentions(index, qualname, _MARKERS):
-        return None
-    found = module.remote_function(qualname)
-    if found is None or not (handed_session or export_mentions(index, found, _MARKERS)):
-        return None
-    facts = getattr(found.facts, "aggregate", None)
-    return (qualname.rpartition(".")[2], facts) if facts is not None else None
+    handed_session = module.resolver.local_function(value.qualname) is None and _passes_session(call, module)
+    return aggregate_facts.of_helper(value.qualname, module, remote, spells=None if handed_session else _MARKERS)
 
 
 _MARKERS = re.compile(r"func\.|\.count\(\)|group_by\(|(?i:\bselect\b|\bgroup\s+by\b)")

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import ast
 
-from . import catalog
-from .context import RuleContext
-from .facts import CallSite, FunctionInfo
-from .findings import Applicability, Edit, Fix, ImportRequest, Position, Range
+from ..catalog import canonical
+from ..findings import Applicability, Edit, Fix, ImportRequest, Position, Range
+from ..source.facts import CallSite, FunctionInfo
+from .rule_context import RuleContext
 
 # Parents in which ``await call`` must be parenthesised: ``(await f()).x``.
 _NEEDS_PARENS = (ast.Attribute, ast.Subscript, ast.Call)
@@ -34,7 +34,7 @@ def object_alias(
     """A name that refers to ``module.object`` here, plus the ``from`` import to add if needed."""
     module, _, name = qualname.rpartition(".")
     for local, binding in ctx.module.symbols.bindings.items():
-        if binding.kind == "import" and catalog.canonical(binding.target) == catalog.canonical(qualname) and _free_in(fn, local):
+        if binding.kind == "import" and canonical(binding.target) == canonical(qualname) and _free_in(fn, local):
             return local, None
     if name in ctx.module.symbols.bindings or not _free_in(fn, name):
         return None

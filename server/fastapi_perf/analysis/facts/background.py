@@ -25,18 +25,18 @@ from __future__ import annotations
 
 import ast
 import re
-import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import catalog
+from ..names.dotted import attribute_chain
+from ..names.values import Instance, Ref
+from ..source.facts import CallSite, FunctionInfo
 from .blocking import BlockingReason, Step
-from .dependency_facts import Site, callee_value, is_argument, site_of
-from .facts import CallSite, FunctionInfo
-from .resolve import Instance, Ref
+from .common import Site, callee_value, is_argument, scopes, site_of
+from .function_facts import FunctionFacts
 
 if TYPE_CHECKING:
-    from .context import ModuleContext
+    from .module_context import ModuleContext
 
 _WRITES = ("post", "put", "patch", "delete")
 _HTTP_CLIENTS = ("requests.Session", "httpx.Client", "httpx.AsyncClient", "aiohttp.ClientSession")
@@ -109,20 +109,13 @@ class BackgroundFacts:
     """For an ``async def``: the first call that blocks the event loop."""
 
 
-_MEMO: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def background_facts(fn: FunctionInfo, module: ModuleContext, remote: bool = False) -> BackgroundFacts:
-    """The facts of a function as a helper: only what it does on every call counts."""
-    memo = _MEMO.setdefault(module, {})
-    key = (id(fn), remote)
-    if key in memo:
-        return memo[key] or BackgroundFacts()
-    memo[key] = None  # a cycle is no evidence
+def _as_helper(fn: FunctionInfo, module: ModuleContext, remote: bool) -> BackgroundFacts:
     critical = critical_work(fn, module, remote, top=False)
-    facts = BackgroundFacts(critical, critical is not None and retries(fn, module), _loop_blocking(fn, module, remote))
-    memo[key] = facts
-    return facts
+    return BackgroundFacts(critical, critical is not None and retries(fn, module), _loop_blocking(fn, module, remote))
+
+
+background_facts = FunctionFacts("background", _as_helper, BackgroundFacts())
+"""The facts of a function as a helper (only what it does on every call counts): ``background_facts(fn, module, remote=False)``."""
 
 
 def critical_direct(call: CallSite, module: ModuleContext) -> tuple[str, str] | None:
@@ -149,27 +142,18 @@ def critical_direct(call: CallSite, module: ModuleContext) -> tuple[str, str] | 
 
 def _through_instance(func: ast.expr, fn: FunctionInfo | None, module: ModuleContext) -> str | None:
     """``sms.messages.create`` where ``sms = Client()`` of a library the catalogue does not model: ``twilio.rest.Client.messages.create``."""
-    attrs = []
-    while type(func) is ast.Attribute:
-        attrs.append(func.attr)
-        func = func.value
+    func, attrs = attribute_chain(func)
     if type(func) is not ast.Name or not attrs:
         return None
     binding = module.symbols.bindings.get(func.id)
-    if fn is not None and any(s.binds_locally(func.id) for s in _scopes(fn)):
+    if fn is not None and any(s.binds_locally(func.id) for s in scopes(fn)):
         return None
     if binding is None or binding.kind != "var" or type(binding.value) is not ast.Call:
         return None
     made = module.resolver.value_of(binding.value.func, None)
     if type(made) is not Ref:
         return None
-    return ".".join([made.qualname, *reversed(attrs)])
-
-
-def _scopes(fn: FunctionInfo | None):
-    while fn is not None:
-        yield fn
-        fn = fn.parent
+    return ".".join([made.qualname, *attrs])
 
 
 def critical_work(fn: FunctionInfo, module: ModuleContext, remote: bool = False, top: bool = True) -> Work | None:
@@ -202,19 +186,10 @@ def _helper(call: CallSite, module: ModuleContext, remote: bool) -> tuple[str, B
     value = callee_value(call.node, call.function, module)
     if type(value) is not Ref:
         return None
-    qualname = value.qualname
-    local = module.resolver.local_function(qualname)
-    if local is not None:
-        if module.blocking.memoized(local):
-            return None
-        return local.qualname.replace(".<locals>.", "."), background_facts(local, module, remote)
-    found = remote_background(qualname, module)
-    return (qualname.rpartition(".")[2], found) if found is not None else None
-
-
-def remote_background(qualname: str, module: ModuleContext) -> BackgroundFacts | None:
-    found = module.remote_function(qualname)
-    return getattr(found.facts, "background", None) if found is not None else None
+    local = module.resolver.local_function(value.qualname)
+    if local is not None and module.blocking.memoized(local):
+        return None  # its effect happens once, not on every call
+    return background_facts.of_helper(value.qualname, module, remote)
 
 
 def retries(fn: FunctionInfo, module: ModuleContext) -> bool:
@@ -287,5 +262,3 @@ def _display(qualname: str) -> str:
         return f"{parts[-2]}.{parts[-1]}"
     return qualname
 
-
-OFFLOADERS = catalog.OFFLOADERS

@@ -15,8 +15,9 @@ import ast
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from .facts import CallSite, ClassInfo, FunctionInfo
-from .resolve import Ref, Resolver
+from ..names.resolve import Resolver
+from ..names.values import Ref
+from ..source.facts import CallSite, ClassInfo, FunctionInfo
 
 MODEL_BASES = frozenset(
     """

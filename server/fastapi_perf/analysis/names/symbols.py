@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .facts import Binding, ChunkFacts, ClassInfo, FunctionInfo
+from ..source.facts import Binding, ChunkFacts, ClassInfo, FunctionInfo
 
 
 @dataclass(slots=True, eq=False)

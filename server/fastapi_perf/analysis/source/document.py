@@ -14,8 +14,8 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
+from ..findings import Position
 from .chunks import Chunk, parse_chunk_text
-from .findings import Position
 from .scanner import count_lines, next_starts_statement, only_blank_or_comments, split_statements, starts_after_complete
 
 

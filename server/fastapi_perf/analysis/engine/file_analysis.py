@@ -5,17 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..facts.module_context import ModuleContext
+from ..findings import Finding
+from ..names.symbols import ModuleSymbols
+from ..options import AnalysisOptions
+from ..source.chunks import parse_module
 from .assemble import assemble
-from .chunks import parse_module
-from .context import ModuleContext
-from .engine import Engine, RuleError
-from .findings import Finding
-from .options import AnalysisOptions
-from .symbols import ModuleSymbols
+from .dispatch import Engine, RuleError
 
 if TYPE_CHECKING:
-    from .inference import Inference
-    from .workspace import WorkspaceIndex
+    from ..names.inference import Inference
+    from ..names.lookup import WorkspaceLookup
 
 
 @dataclass(slots=True)
@@ -31,7 +31,7 @@ def analyse_text(
     module_name: str = "__main__",
     is_package: bool = False,
     path: str | None = None,
-    index: WorkspaceIndex | None = None,
+    index: WorkspaceLookup | None = None,
     inference: Inference | None = None,
 ) -> FileResult:
     if text.startswith("\ufeff"):
@@ -45,7 +45,7 @@ def analyse_text(
     per_chunk = [engine.check_chunk(module, chunk, errors.append) for chunk in chunks]
     findings = assemble(chunks, per_chunk, symbols, newline=detect_newline(text))
     # The findings hold no syntax: free the trees now, by reference counting. Left as
-    # cycles for the garbage collector, they made it a third of a whole-tree run.
+    # cycles, they would keep the garbage collector busy for much of a whole-tree run.
     module.release(trees=True)
     return FileResult(findings, errors)
 

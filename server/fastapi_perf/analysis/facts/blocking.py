@@ -12,19 +12,27 @@ here at all, so neither counts.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
-
-from . import catalog
-from .facts import CallSite, FunctionInfo
-from .inference import Inference, receiver_end
-from .options import AnalysisOptions
-from .resolve import Instance, Resolver, canonical_method
-
-if TYPE_CHECKING:
-    from .workspace import FunctionExport, RemoteStep
+from ..catalog import (
+    BLOCKING,
+    BLOCKING_INSTANCES,
+    CPU_HEAVY_METHODS_BY_PACKAGE,
+    DISTINCTIVE_METHODS,
+    IN_MEMORY_OK,
+    IN_MEMORY_TYPES,
+    MEMOIZERS,
+    NON_BLOCKING_FLAGS,
+    SAME_METHODS_AS,
+)
+from ..names.dotted import dotted_name
+from ..names.exports import FunctionExport, RemoteStep
+from ..names.inference import Inference, receiver_end
+from ..names.resolve import Resolver, canonical_method
+from ..names.values import Instance
+from ..options import AnalysisOptions
+from ..source.facts import CallSite, FunctionInfo
 
 MAX_DEPTH = 2
 MAX_CHAIN = 4
@@ -86,20 +94,20 @@ class BlockingAnalysis:
         else:
             qualname = self._inferred(call)
         if qualname is not None:
-            entry = catalog.BLOCKING.get(qualname) or catalog.BLOCKING.get(canonical_method(qualname))
+            entry = BLOCKING.get(qualname) or BLOCKING.get(canonical_method(qualname))
             if entry is not None:
-                flags = catalog.NON_BLOCKING_FLAGS.get(qualname)
+                flags = NON_BLOCKING_FLAGS.get(qualname)
                 if flags and _mentions(node, flags):
                     return None
-                if qualname in catalog.IN_MEMORY_OK and self._in_memory(call):
+                if qualname in IN_MEMORY_OK and self._in_memory(call):
                     return None
                 return BlockingReason(entry.code, entry.what, _display(qualname))
             owner, _, method = qualname.rpartition(".")
-            owner = catalog.SAME_METHODS_AS.get(owner, owner)
-            instance = catalog.BLOCKING_INSTANCES.get(owner)
+            owner = SAME_METHODS_AS.get(owner, owner)
+            instance = BLOCKING_INSTANCES.get(owner)
             if instance is not None and not method.startswith("_") and method not in instance[1]:
                 return BlockingReason(instance[0].code, instance[0].what, _display(qualname))
-            for package, methods in catalog.CPU_HEAVY_METHODS_BY_PACKAGE.items():
+            for package, methods in CPU_HEAVY_METHODS_BY_PACKAGE.items():
                 if owner.startswith(package) and method in methods:
                     return BlockingReason("FAP105", "CPU-heavy work", _display(qualname))
             if self.options.extend_blocking_calls:
@@ -109,7 +117,7 @@ class BlockingAnalysis:
             if self.options.extend_cpu_heavy_calls and self.options.is_extra_cpu_heavy(qualname):
                 return BlockingReason("FAP105", "work configured as CPU-heavy", qualname)
         elif type(node.func) is ast.Attribute:
-            entry = catalog.DISTINCTIVE_METHODS.get(node.func.attr)
+            entry = DISTINCTIVE_METHODS.get(node.func.attr)
             if entry is not None:
                 return BlockingReason(entry.code, entry.what, f".{node.func.attr}")
         return None
@@ -154,7 +162,7 @@ class BlockingAnalysis:
         for decorator in fn.node.decorator_list:
             target = decorator.func if type(decorator) is ast.Call else decorator
             value = self.resolver.value_of(target, fn.parent)
-            if value is not None and getattr(value, "qualname", None) in catalog.MEMOIZERS:
+            if value is not None and getattr(value, "qualname", None) in MEMOIZERS:
                 return True
         for statement in fn.node.body[:4]:
             if type(statement) is ast.If and _returns_what_it_tests(statement):
@@ -194,7 +202,7 @@ class BlockingAnalysis:
         candidates = node.args[:1] + [k.value for k in node.keywords if k.arg in ("file", "fileobj", "filename")]
         for argument in candidates:
             value = self.resolver.value_of(argument, call.function)
-            if type(value) is Instance and value.type in catalog.IN_MEMORY_TYPES:
+            if type(value) is Instance and value.type in IN_MEMORY_TYPES:
                 return True
         return False
 
@@ -205,8 +213,6 @@ class BlockingAnalysis:
         qualname = self.resolver.callee(call.node, call.function)
         if qualname is None or qualname.startswith(self.resolver.module.qualify("")):
             return None
-        from .workspace import FunctionExport
-
         found = self.resolver.index.lookup(qualname)
         if not isinstance(found, FunctionExport) or found.is_async or found.is_generator or not found.blocking:
             return None
@@ -261,35 +267,16 @@ def _returns_what_it_tests(statement: ast.If) -> bool:
     if len(body) != 1 or type(body[0]) is not ast.Return or body[0].value is None:
         return False
     test = statement.test
-    tested = {_name(n) for n in ast.walk(test) if type(n) in (ast.Name, ast.Attribute)} - {None}
-    returned = {_name(n) for n in ast.walk(body[0].value) if type(n) in (ast.Name, ast.Attribute)} - {None}
+    tested = {dotted_name(n) for n in ast.walk(test) if type(n) in (ast.Name, ast.Attribute)} - {None}
+    returned = {dotted_name(n) for n in ast.walk(body[0].value) if type(n) in (ast.Name, ast.Attribute)} - {None}
     if type(test) is ast.Compare and len(test.ops) == 1 and type(test.ops[0]) in (ast.IsNot, ast.In):
         return bool(tested & returned)
     return type(test) in (ast.Name, ast.Attribute) and bool(tested & returned)
 
 
-def _name(node: ast.AST) -> str | None:
-    parts = []
-    while type(node) is ast.Attribute:
-        parts.append(node.attr)
-        node = node.value
-    if type(node) is ast.Name:
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return None
-
-
 def _remote_label(call: CallSite, remote: FunctionExport) -> str:
     """How to name a function of another file in a chain: as the call spells it (``crud.get_user``)."""
-    func = call.node.func
-    parts = []
-    while type(func) is ast.Attribute:
-        parts.append(func.attr)
-        func = func.value
-    if type(func) is ast.Name:
-        parts.append(func.id)
-        return ".".join(reversed(parts))
-    return remote.qualname.rpartition(".")[2]
+    return dotted_name(call.node.func) or remote.qualname.rpartition(".")[2]
 
 
 def _mentions(call: ast.Call, names: frozenset[str]) -> bool:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from .facts import FunctionInfo
-from .resolve import Instance, Ref, Resolver
-from .symbols import ModuleSymbols
+from ..names.resolve import Resolver
+from ..names.symbols import ModuleSymbols
+from ..names.values import Instance, Ref
+from ..source.facts import FunctionInfo
 
 ROUTER_TYPES = frozenset({"fastapi.FastAPI", "fastapi.APIRouter"})
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "options", "head", "trace")

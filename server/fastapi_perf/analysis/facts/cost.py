@@ -21,11 +21,13 @@ from __future__ import annotations
 import ast
 import re
 
-from . import catalog
+from ..catalog import CHEAP_CALLS, CHEAP_MODULES, EXPENSIVE_BUILTINS
+from ..frameworks.fastapi import depends_target
+from ..names.dotted import attribute_chain
+from ..names.resolve import Resolver
+from ..names.values import Ref
+from ..source.facts import CallSite, FunctionInfo
 from .blocking import BlockingAnalysis
-from .facts import CallSite, FunctionInfo
-from .fastapi_model import depends_target
-from .resolve import Ref, Resolver
 
 _MAX_DEPTH = 3
 # Methods an injected value may call cheaply: those of a Pydantic model.
@@ -101,8 +103,8 @@ class CostModel:
             return False
         qualname = value.qualname
         if qualname.startswith("builtins."):
-            return qualname not in catalog.EXPENSIVE_BUILTINS
-        return qualname in catalog.CHEAP_CALLS or _cheap_module(qualname)
+            return qualname not in EXPENSIVE_BUILTINS
+        return qualname in CHEAP_CALLS or _cheap_module(qualname)
 
 
 # The last word of a parameter name (``db``, ``user_service``) or class name
@@ -114,13 +116,12 @@ _RESOURCE_LIBRARIES = ("sqlalchemy", "sqlmodel", "redis", "pymongo", "motor", "p
 
 
 def _root_name(expr: ast.expr) -> str | None:
-    while type(expr) is ast.Attribute:
-        expr = expr.value
-    return expr.id if type(expr) is ast.Name else None
+    root = attribute_chain(expr)[0]
+    return root.id if type(root) is ast.Name else None
 
 
 def _cheap_module(qualname: str) -> bool:
-    for module in catalog.CHEAP_MODULES:
+    for module in CHEAP_MODULES:
         if qualname == module or qualname.startswith(module + "."):
             return True
     return False

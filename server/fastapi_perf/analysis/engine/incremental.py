@@ -16,20 +16,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..facts.module_context import ModuleContext
+from ..findings import Finding
+from ..names.dotted import attribute_chain
+from ..names.symbols import ModuleSymbols
+from ..options import AnalysisOptions
+from ..source.chunks import Chunk
+from ..source.document import Document
+from ..source.facts import ClassInfo, FunctionInfo
 from .assemble import FileContext, assemble_chunk
-from .chunks import Chunk
-from .context import ModuleContext
-from .document import Document
-from .engine import Engine, RuleError
-from .facts import ClassInfo, FunctionInfo
+from .dispatch import Engine, RuleError
 from .file_analysis import detect_newline
-from .findings import Finding
-from .options import AnalysisOptions
-from .symbols import ModuleSymbols
 
 if TYPE_CHECKING:
-    from .inference import Inference
-    from .workspace import WorkspaceIndex
+    from ..names.inference import Inference
+    from ..names.lookup import WorkspaceLookup
 
 
 @dataclass(slots=True)
@@ -59,7 +60,7 @@ class IncrementalAnalysis:
         options: AnalysisOptions,
         module_name: str = "__main__",
         is_package: bool = False,
-        index: WorkspaceIndex | None = None,
+        index: WorkspaceLookup | None = None,
     ) -> None:
         self.document = document
         self.index = index
@@ -319,12 +320,8 @@ def _class_summary(klass: ClassInfo) -> tuple:
 
 
 def _dotted(expr) -> str:
-    parts = []
-    while isinstance(expr, ast.Attribute):
-        parts.append(expr.attr)
-        expr = expr.value
-    if isinstance(expr, ast.Name):
-        parts.append(expr.id)
-    elif expr is not None:
-        parts.append(type(expr).__name__)
-    return ".".join(reversed(parts))
+    """A value's spelling for the fingerprint; what is not a dotted name is told by its node type (``Call.x``)."""
+    if expr is None:
+        return ""
+    root, attrs = attribute_chain(expr)
+    return ".".join([root.id if type(root) is ast.Name else type(root).__name__, *attrs])

@@ -10,8 +10,8 @@ Each part is also computed on its own, when first read. A part follows
 calls into helpers of further files, and asks those for the same part only:
 computing all three together made a route's aggregate question summarise
 and re-parse every file its helpers' dependencies and background work
-reached (on litellm's proxy a third of the run time). The trees come
-from :class:`summarize.ModuleTrees`, which keeps those of the recently used
+reached (see ``docs/performance.md``). The trees come
+from :class:`trees.ModuleTrees`, which keeps those of the recently used
 modules and re-parses a module whose trees were dropped.
 """
 
@@ -19,14 +19,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .aggregates import AggregateFacts, aggregate_facts
-from .background import BackgroundFacts, background_facts
-from .dependency_facts import DependencyFacts, function_facts
+from ..facts.aggregates import AggregateFacts, aggregate_facts
+from ..facts.background import BackgroundFacts, background_facts
+from ..facts.dependencies import DependencyFacts, function_facts
 
 if TYPE_CHECKING:
-    from .summarize import ModuleTrees
+    from .trees import ModuleTrees
 
-_PARTS = {"dependency": function_facts, "background": background_facts, "aggregate": aggregate_facts}
+_PARTS = {facts.part: facts for facts in (function_facts, background_facts, aggregate_facts)}
 
 
 class ExportedFacts:

@@ -20,78 +20,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from .chunks import Chunk, parse_module
-from .findings import Range
-from .modules import content_digest
-from .options import AnalysisOptions
-from .resolve import Instance, Ref, Value
-from .symbols import ModuleSymbols
-
-
-@dataclass(frozen=True, slots=True)
-class Alias:
-    """A module-level ``Annotated[...]`` alias: used as an annotation, it means ``type``."""
-
-    type: str
-    dependency: object | None = None
-    """The ``Depends(...)`` it carries, as a ``dependency_facts.DepRef`` (FAP401/FAP402)."""
-
-
-@dataclass(frozen=True, slots=True)
-class RemoteStep:
-    """A hop of a call chain in another file."""
-
-    function: str
-    label: str
-    path: str
-    range: Range
-
-
-@dataclass(frozen=True, slots=True)
-class RemoteReason:
-    code: str
-    what: str
-    target: str
-    chain: tuple[RemoteStep, ...]
-
-
-@dataclass(slots=True)
-class FunctionExport:
-    qualname: str
-    is_async: bool
-    is_generator: bool
-    returns: Value
-    blocking: dict[str, RemoteReason]
-    path: str
-    range: Range
-    facts: object | None = None
-    """Facts for categories 4-6, an ``exported_facts.ExportedFacts``: each part computed when first read."""
-
-
-@dataclass(slots=True)
-class ClassExport:
-    qualname: str
-    methods: dict[str, FunctionExport]
-    attributes: dict[str, Value]
-
-
-@dataclass(slots=True)
-class ModuleSummary:
-    module: str
-    path: str
-    values: dict[str, Value | Alias] = field(default_factory=dict)
-    functions: dict[str, FunctionExport] = field(default_factory=dict)
-    classes: dict[str, ClassExport] = field(default_factory=dict)
-    imports: dict[str, str] = field(default_factory=dict)
-    """Names bound by imports, to their (absolute) targets: re-exports are followed."""
-    uses_fastapi: bool = False
-    depends_on: set[str] = field(default_factory=set)
-
-
-Export = FunctionExport | ClassExport | Alias | Value
+from ..names.exports import ClassExport, Export, ModuleSummary
+from ..names.modules import content_digest, module_name_for
+from ..names.symbols import ModuleSymbols
+from ..names.values import Ref
+from ..options import AnalysisOptions
+from ..source.chunks import Chunk, parse_module
+from .summaries import summarize
+from .trees import drop_trees as drop_kept_trees
 
 
 class WorkspaceIndex:
@@ -173,8 +111,6 @@ class WorkspaceIndex:
         return summary
 
     def _summarize(self, module: str) -> ModuleSummary | None:
-        from .summarize import summarize  # summarize uses the index: imported late
-
         path = self.files[module]
         parsed = self.parse(path)
         if parsed is None:
@@ -237,9 +173,7 @@ class WorkspaceIndex:
 
     def drop_trees(self, modules: set[str] | None = None) -> None:
         """Forget the syntax trees kept for ``modules``, or all (the next question parses, or uses an open document's)."""
-        from .summarize import drop_trees
-
-        drop_trees(self, modules)
+        drop_kept_trees(self, modules)
 
     def invalidate_all(self) -> None:
         self.drop_trees(set(self._summaries))
@@ -318,8 +252,6 @@ def _read_text(path: Path) -> str | None:
 
 def module_map(paths: Iterable[Path], root: Path | None) -> dict[str, Path]:
     """Dotted module names for files under a project root (``src/`` layouts included)."""
-    from .modules import module_name_for
-
     result: dict[str, Path] = {}
     for path in paths:
         module, _ = module_name_for(path, root)
@@ -327,15 +259,4 @@ def module_map(paths: Iterable[Path], root: Path | None) -> dict[str, Path]:
     return result
 
 
-__all__ = [
-    "Alias",
-    "ClassExport",
-    "Export",
-    "FunctionExport",
-    "Instance",
-    "ModuleSummary",
-    "RemoteReason",
-    "RemoteStep",
-    "WorkspaceIndex",
-    "module_map",
-]
+__all__ = ["WorkspaceIndex", "module_map"]

@@ -7,9 +7,9 @@ import re
 import warnings
 from dataclasses import dataclass
 
+from ..findings import Position, Range
 from .extract import extract
 from .facts import ChunkFacts
-from .findings import Position, Range
 from .positions import byte_to_char, split_lines
 from .scanner import Comment, Span, directive_comments, split_statements
 

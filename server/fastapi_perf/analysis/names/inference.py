@@ -26,14 +26,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import catalog
+from ..catalog import BLOCKING, canonical
 
 log = logging.getLogger(__name__)
 
 
 def _interesting_methods() -> frozenset[str]:
     names = set()
-    for qualname in catalog.BLOCKING:
+    for qualname in BLOCKING:
         parts = qualname.split(".")
         if len(parts) >= 3 and parts[-2][:1].isupper():
             names.add(parts[-1])
@@ -140,7 +140,7 @@ class Inference:
 def _instance_type(script, question: Question) -> str | None:
     for name in script.infer(question.line, question.column):
         if name.type == "instance" and name.full_name:
-            return catalog.canonical(name.full_name)
+            return canonical(name.full_name)
     return None
 
 
