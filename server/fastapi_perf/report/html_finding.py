@@ -8,7 +8,7 @@ from html import escape
 from pathlib import Path
 
 from ..analysis.findings import Range, Related, Severity
-from ..analysis.positions import split_lines
+from ..analysis.source.positions import split_lines
 from ..rules import BY_CODE
 from . import Reported, display_path
 from .diffs import fix_diff
