@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from ..analysis.findings import Position
 from ..rules import BY_CODE
-from . import Reported
+from . import Reported, runtime_dict
 
 
 def _location(position: Position) -> dict:
@@ -43,6 +43,8 @@ def to_dicts(reported: Sequence[Reported]) -> list[dict]:
                 "url": rule.url() if rule else None,
             }
         )
+        if f.runtime is not None:
+            items[-1]["runtime"] = runtime_dict(f.runtime)
     return items
 
 

@@ -95,6 +95,8 @@ class Recorder:
                 found = blocked[where]  # the blocking call seen there names the code
             elif not exceeded:
                 continue  # a short callback: only its blocking calls are of interest
+            elif found.call:
+                called.setdefault(where, {}).setdefault(found.call)
             previous = sampled.get(where)
             sampled[where] = (found, count + (previous[1] if previous else 0))
         if exceeded and not blocked and not sampled:

@@ -8,6 +8,8 @@ from .report import Site
 
 
 def format_ms(ms: float) -> str:
+    if ms < 0.05:
+        return "<0.1"
     return f"{ms:.0f}" if ms >= 10 else f"{ms:.1f}"
 
 
