@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--infer", action="store_true", help="also ask jedi about receivers the import table cannot type (slower; up to 1 s per file)")
     check.add_argument("--config", type=Path, metavar="PYPROJECT", help="read settings from this pyproject.toml")
     check.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary or progress")
+    check.add_argument("--runtime", type=Path, metavar="PATH", help="join this `pytest --fastapi-perf` report (default: fastapi-perf-runtime.json at the project root, when there is one)")
 
     rule = commands.add_parser("rule", help="print a rule's documentation")
     rule.add_argument("code", metavar="CODE", help="a rule code (FAP103) or name (blocking-sleep)")
@@ -138,6 +139,7 @@ def run_check(args: argparse.Namespace) -> int:
                 fixed_count += fixed.applied
                 outcome.findings = fixed.remaining
 
+    join_runtime(args, settings, outcomes)
     for outcome in outcomes:
         if outcome.problem:
             print(f"fastapi-perf: warning: {display_path(outcome.path, cwd)}: {outcome.problem}", file=sys.stderr)
@@ -156,6 +158,23 @@ def run_check(args: argparse.Namespace) -> int:
     if reported and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def join_runtime(args: argparse.Namespace, settings: Settings, outcomes: list[FileOutcome]) -> None:
+    """Add what the test suite saw block the loop (docs/runtime.md) to the findings."""
+    from .runtime.checking import DEFAULT_NAME, ReportError, join_outcomes
+
+    path = args.runtime
+    if path is None:
+        path = settings.root / DEFAULT_NAME if settings.root is not None else None
+        if path is None or not path.is_file():
+            return
+    try:
+        join_outcomes(outcomes, path, settings.root, settings.enabled_codes)
+    except ReportError as error:
+        if args.runtime is not None:
+            raise ConfigError(f"{path}: {error}") from None
+        print(f"fastapi-perf: warning: {path}: ignored: {error}", file=sys.stderr)
 
 
 def write_report(args, reported: list[Reported], settings: Settings, cwd: Path, hidden_unsafe: int, fixed: int) -> None:

@@ -114,6 +114,20 @@ class Related:
         return Related(self.message, self.range.shifted(lines), self.path)
 
 
+@dataclass(frozen=True, slots=True)
+class RuntimeEvidence:
+    """What ``pytest --fastapi-perf`` observed at a finding's line (docs/runtime.md)."""
+
+    stalls: int
+    total_ms: float
+    max_ms: float
+    tests: tuple[str, ...]
+    observed_only: bool = False
+    """Static analysis did not see it: the finding comes from the runtime report alone."""
+    stale: bool = False
+    """The file changed after the tests ran: the line may have moved."""
+
+
 @dataclass(slots=True)
 class Finding:
     code: str | None
@@ -124,6 +138,8 @@ class Finding:
     related: tuple[Related, ...] = ()
     tags: tuple[str, ...] = field(default=())
     """LSP diagnostic tags by name: ``unnecessary``, ``deprecated``."""
+    runtime: RuntimeEvidence | None = None
+    """Set by :mod:`fastapi_perf.runtime.join` when the test suite saw this line block the loop."""
 
     def shifted(self, lines: int) -> Finding:
         if not lines:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..analysis.findings import Finding, Severity
+from ..analysis.findings import Finding, RuntimeEvidence, Severity
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,3 +24,15 @@ def display_path(path: Path, cwd: Path) -> str:
         return path.relative_to(cwd).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def runtime_dict(runtime: RuntimeEvidence) -> dict:
+    """The ``runtime`` object of JSON and SARIF output (docs/runtime.md)."""
+    return {
+        "stalls": runtime.stalls,
+        "total_ms": round(runtime.total_ms, 3),
+        "max_ms": round(runtime.max_ms, 3),
+        "tests": list(runtime.tests),
+        "observed_only": runtime.observed_only,
+        "stale": runtime.stale,
+    }

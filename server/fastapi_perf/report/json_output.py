@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..analysis.findings import Position, Related
 from ..rules import BY_CODE
-from . import Reported, display_path
+from . import Reported, display_path, runtime_dict
 
 
 def _location(position: Position) -> dict:
@@ -60,6 +60,8 @@ def to_dicts(reported: Sequence[Reported], base: Path | None = None) -> list[dic
                 "url": rule.url() if rule else None,
             }
         )
+        if f.runtime is not None:
+            items[-1]["runtime"] = runtime_dict(f.runtime)
     return items
 
 

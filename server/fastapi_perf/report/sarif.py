@@ -9,7 +9,7 @@ from pathlib import Path
 from .. import __version__
 from ..analysis.findings import Severity
 from ..rules import ALL_RULES
-from . import Reported
+from . import Reported, runtime_dict
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note", Severity.HINT: "note"}
@@ -65,6 +65,8 @@ def render(reported: Sequence[Reported], root: Path) -> str:
         }
         if f.code in index:
             result["ruleIndex"] = index[f.code]
+        if f.runtime is not None:
+            result["properties"] = {"runtime": runtime_dict(f.runtime)}
         if f.related:
             result["relatedLocations"] = [
                 {
