@@ -152,3 +152,14 @@ def test_a_broken_report(checked) -> None:
     assert "schema version 7; this fastapi-perf reads version 1" in run.stderr
     run = _check(checked, "--runtime", "missing.json")
     assert run.returncode == 2 and "missing.json: cannot read it" in run.stderr
+
+
+def test_html_report_shows_the_evidence(observed, checked) -> None:
+    """The HTML page renders the joined evidence: each observed finding gets its section, observed-only ones say so."""
+    run = _check(checked, "--output-format", "html")
+    assert run.returncode == 1, run.stderr
+    page = run.stdout
+    assert page.count('class="runtime-evidence"') == len(MERGED) + len(OBSERVED_ONLY)
+    assert page.count("Seen only at run time") == len(OBSERVED_ONLY)
+    sleep = observed.site("sleep")
+    assert f"<dt>Event-loop stalls</dt><dd>{sleep['stalls']}</dd>" in page

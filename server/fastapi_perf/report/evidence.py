@@ -1,10 +1,10 @@
 """Runtime evidence for a finding: the event-loop stalls a test run observed where it points.
 
-The pytest plugin's report is joined with the static findings elsewhere; a
-report only needs a mapping ``{stalls, total_ms, max_ms, tests}`` per
-finding, found as a ``runtime`` attribute on the reported item or on its
-finding. Anything else (no attribute, a value of the wrong shape) means no
-evidence, so the report never depends on how the join is done.
+The pytest plugin's report is joined with the static findings by
+``runtime.join``, which sets ``Finding.runtime``; the page reads that, or a
+mapping ``{stalls, total_ms, max_ms, tests}`` given as a ``runtime``
+attribute of the reported item (how the MCP face and tests attach it).
+Anything else (a value of the wrong shape) means no evidence.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from . import Reported
+from ..analysis.findings import RuntimeEvidence as Observed
+from . import Reported, runtime_dict
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,9 @@ class RuntimeEvidence:
     tests: tuple[str, ...]
     """The tests that stalled, by node id; may be empty when only a count is known."""
     test_count: int
+    stale: bool = False
+    """The file changed after the tests ran: the line may have moved."""
+    observed_only: bool = False
 
 
 def runtime_of(item: Reported) -> Mapping | None:
@@ -31,6 +35,8 @@ def runtime_of(item: Reported) -> Mapping | None:
     found = getattr(item, "runtime", None)
     if found is None:
         found = getattr(item.finding, "runtime", None)
+    if isinstance(found, Observed):
+        return runtime_dict(found)
     return found if isinstance(found, Mapping) else None
 
 
@@ -48,7 +54,15 @@ def evidence_from(raw: Mapping | None) -> RuntimeEvidence | None:
     else:
         tests = ()
         count = int(_number(tests_value))
-    return RuntimeEvidence(stalls, _number(raw.get("total_ms")), _number(raw.get("max_ms")), tests, count)
+    return RuntimeEvidence(
+        stalls,
+        _number(raw.get("total_ms")),
+        _number(raw.get("max_ms")),
+        tests,
+        count,
+        raw.get("stale") is True,
+        raw.get("observed_only") is True,
+    )
 
 
 def _number(value: object) -> float:

@@ -168,5 +168,8 @@ def runtime_html(evidence: RuntimeEvidence) -> str:
         f"<dt>Stalled in total</dt><dd>{evidence.total_ms:.1f} ms</dd>"
         f"<dt>Longest stall</dt><dd>{evidence.max_ms:.1f} ms</dd>"
         + (f"<dt>Tests</dt><dd><ul>{listed}</ul></dd>" if listed else "")
-        + "</dl></section>"
+        + "</dl>"
+        + ('<p class="muted">Seen only at run time: static analysis did not find it.</p>' if evidence.observed_only else "")
+        + ('<p class="muted">Stale: the file changed after the tests ran; the line may have moved.</p>' if evidence.stale else "")
+        + "</section>"
     )

@@ -26,8 +26,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..analysis.findings import Finding, Position, Range, Related, RuntimeEvidence
-from ..analysis.noqa import collect
-from ..analysis.scanner import directive_comments
+from ..analysis.source.noqa import collect
+from ..analysis.source.scanner import directive_comments
 from .report import RuntimeReport, Site
 from .table import format_ms
 
