@@ -11,6 +11,7 @@ import json
 import sys
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -21,6 +22,9 @@ from .config import ConfigError, Settings, load_settings, validate_selector
 from .report import Reported, display_path
 from .report.diffs import unified_diff
 from .report.rule_page import rule_record, rule_status
+
+if TYPE_CHECKING:
+    from .checker.runner import FileOutcome
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "github", "html")
