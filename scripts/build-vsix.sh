@@ -34,7 +34,11 @@ if ! "$PY" -m pip --version >/dev/null 2>&1; then
   echo "build-vsix: $PY has no pip; make a virtualenv first: python3 -m venv .venv" >&2
   exit 1
 fi
-command -v npm >/dev/null || { echo "build-vsix: npm is missing (Node 20 or newer)" >&2; exit 1; }
+# vsce 3.9 and code-server 4.100 need Node 20 (Debian 12's own nodejs is 18).
+if ! command -v npm >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)" -lt 20 ]; then
+  echo "build-vsix: needs Node 20 or newer with npm (found: $(node --version 2>/dev/null || echo none))" >&2
+  exit 1
+fi
 
 # Left by the layout before wheels (thousands of loose files that vsce would walk).
 rm -rf $EXT/bundled/libs $EXT/bundled/.stamp $EXT/bundled.tmp

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Install what the tests need and run them: the README's test command, and what CI runs.
 #
-#   ./scripts/test.sh            all tests
-#   ./scripts/test.sh -k lsp     extra arguments go to pytest
+#   ./scripts/test.sh            all tests, one pytest worker per core (pytest-xdist)
+#   ./scripts/test.sh -k lsp     extra arguments go to pytest (-n 0: one process)
 #
 # 1. Debian packages listed in scripts/system-packages.txt (editors driven by
 #    the tests) are installed when their command is missing (as root, or with
@@ -12,7 +12,8 @@
 # 3. A virtualenv in .venv gets this package with its test extras, and
 #    .venv/wheelhouse the wheels that the install tests (tests/test_install.py,
 #    tests/test_precommit.py) install offline, in place of PyPI.
-# 4. pytest runs.
+# 4. pytest runs, a file's tests together in one worker (--dist loadfile: some
+#    modules share state between their tests, e.g. test_protocol_edits.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -69,4 +70,5 @@ for hook in scripts/setup.d/*.sh; do
   bash "$hook"
 done
 
-exec .venv/bin/python -m pytest "$@"
+echo "setup took ${SECONDS} s"
+exec .venv/bin/python -m pytest --numprocesses=auto --dist=loadfile "$@"
