@@ -212,9 +212,12 @@ def test_vscode_extension_end_to_end(unpacked: Path, tmp_path: Path) -> None:
                          {"pythonStub.interpreter": system_python}, untrusted=False)
     assert record["ok"], record.get("error")
 
-    # 1. No fastapi-perf in the selected interpreter: the bundled server, run by that interpreter.
+    # 1. No fastapi-perf in the selected interpreter: the bundled server, run by that interpreter,
+    #    from the wheels it unpacked into the extension's folder before starting.
     assert record["bundled"]["source"] == "bundled"
     assert record["bundled"]["command"] == system_python
+    (libs,) = (unpacked / "bundled").glob("libs-*")
+    assert (libs / "fastapi_perf" / "__init__.py").exists() and (libs / "jedi").is_dir()
 
     # 2. Diagnostics, with the rule's docs page as the code's link.
     found = by_code(record["diagnostics"])

@@ -7,7 +7,8 @@
  *      installed there (the project's own version of the rules);
  *   3. the server bundled in the .vsix, run by a Python >= 3.10: the
  *      `fastapi-perf.interpreter` setting, else the Python extension's
- *      interpreter, else `python3` on PATH.
+ *      interpreter, else `python3` on PATH. Its wheels are unpacked by that
+ *      Python on the first start (bundled/unpack.py).
  *
  * In an untrusted workspace nothing that lives inside a workspace folder is
  * run: not the project's virtualenv, not a project-local executable. VS Code
@@ -49,13 +50,22 @@ export interface Facts {
   interpreterSetting: string;
   /** The Python extension's selected interpreter, undefined when there is none. */
   pythonExtensionInterpreter(): Promise<string | undefined>;
-  /** The folder holding the bundled `fastapi_perf` and its dependencies. */
-  bundledLibs: string;
-  /** Runs `command args` outside the workspace with a short timeout. */
-  probe(command: string, args: string[]): Promise<ProbeResult>;
+  bundled: BundledServer;
+  /** Runs `command args` outside the workspace, with a short timeout unless another is given. */
+  probe(command: string, args: string[], timeoutMs?: number): Promise<ProbeResult>;
   isExecutableFile(file: string): boolean;
   realpath(file: string): string;
   exists(file: string): boolean;
+}
+
+/** The server shipped in the .vsix, as wheels that bundled/unpack.py unpacks before the first start. */
+export interface BundledServer {
+  /** bundled/unpack.py */
+  unpacker: string;
+  /** The folder of wheels: fastapi-perf and its pure-Python dependencies. */
+  wheels: string;
+  /** Where the wheels may be unpacked, in order: the first that can be written is used. */
+  roots: string[];
 }
 
 export type Resolution =
@@ -63,6 +73,8 @@ export type Resolution =
   | { ok: false; reasons: string[]; setting: "path" | "interpreter" };
 
 export const MIN_PYTHON: [number, number] = [3, 10];
+/** Unpacking writes a few thousand files once; slow disks and virus scanners get time for it. */
+export const UNPACK_TIMEOUT_MS = 120_000;
 
 /** Prints "<major>.<minor> <fastapi_perf version or nothing>"; never fails on a missing package. */
 const PROBE_SCRIPT = [
@@ -192,9 +204,9 @@ class Resolver {
   }
 
   private async bundled(): Promise<ServerCommand | undefined> {
-    const libs = this.facts.bundledLibs;
-    if (!this.facts.exists(path.join(libs, "fastapi_perf", "__init__.py"))) {
-      this.reasons.push(`the bundled server is missing (${libs})`);
+    const { unpacker, wheels } = this.facts.bundled;
+    if (!this.facts.exists(unpacker) || !this.facts.exists(wheels)) {
+      this.reasons.push(`the bundled server is missing (${wheels})`);
       return undefined;
     }
     const candidates: [string, string | undefined][] = [];
@@ -217,6 +229,11 @@ class Resolver {
         this.reasons.push(`${what} \`${python}\` is Python ${info.version.join(".")}; the bundled server needs ${MIN_PYTHON.join(".")} or newer`);
         continue;
       }
+      const libs = await this.unpack(python);
+      if ("error" in libs) {
+        this.reasons.push(`${what} \`${python}\` could not unpack the bundled server: ${libs.error}`);
+        continue;
+      }
       if (setting && what !== "`fastapi-perf.interpreter`") {
         this.warnings.push(`\`fastapi-perf.interpreter\` could not be used; running the bundled server with ${what}`);
       }
@@ -224,11 +241,20 @@ class Resolver {
         source: "bundled",
         command: python,
         args: ["-m", "fastapi_perf", "lsp"],
-        env: { PYTHONPATH: libs },
-        description: `${python} -m fastapi_perf lsp (bundled server, Python ${info.version.join(".")} from ${what})`,
+        env: { PYTHONPATH: libs.folder },
+        description: `${python} -m fastapi_perf lsp (bundled server in ${libs.folder}, Python ${info.version.join(".")} from ${what})`,
       };
     }
     return undefined;
+  }
+
+  /** Unpacks the wheels with this Python (`-I`: nothing from the environment or the current folder is imported). */
+  private async unpack(python: string): Promise<{ folder: string } | { error: string }> {
+    const { unpacker, wheels, roots } = this.facts.bundled;
+    const result = await this.facts.probe(python, ["-I", unpacker, wheels, ...roots], UNPACK_TIMEOUT_MS);
+    const last = result.output.trim().split(/\r?\n/).pop()?.trim() ?? "";
+    if (!result.ok || !last) return { error: last || "no output" };
+    return { folder: last };
   }
 
   /** The Python extension's interpreter again, without repeating the reasons already recorded. */

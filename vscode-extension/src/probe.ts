@@ -13,9 +13,9 @@ import type { ProbeResult } from "./launch";
 
 export const PROBE_TIMEOUT_MS = 10_000;
 
-export function probe(command: string, args: string[], cwd: string): Promise<ProbeResult> {
+export function probe(command: string, args: string[], cwd: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<ProbeResult> {
   return new Promise((resolve) => {
-    execFile(command, args, { cwd, timeout: PROBE_TIMEOUT_MS, windowsHide: true }, (error, stdout, stderr) => {
+    execFile(command, args, { cwd, timeout: timeoutMs, windowsHide: true }, (error, stdout, stderr) => {
       const output = `${stdout}${stderr}`;
       resolve({ ok: !error, output: error && !output ? String(error.message) : output });
     });

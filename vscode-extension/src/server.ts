@@ -138,8 +138,14 @@ export class ServerManager implements vscode.Disposable {
       pathSetting: settings.path,
       interpreterSetting: settings.interpreter,
       pythonExtensionInterpreter: () => (interpreter ??= selectedInterpreter(folders[0]?.uri)),
-      bundledLibs: this.context.asAbsolutePath("bundled/libs"),
-      probe: (command, args) => probe(command, args, this.context.extensionPath),
+      bundled: {
+        unpacker: this.context.asAbsolutePath("bundled/unpack.py"),
+        wheels: this.context.asAbsolutePath("bundled/wheels"),
+        // The extension's own folder goes when the extension is uninstalled or updated;
+        // global storage is for installs whose folder cannot be written.
+        roots: [this.context.asAbsolutePath("bundled"), this.context.globalStorageUri.fsPath],
+      },
+      probe: (command, args, timeoutMs) => probe(command, args, this.context.extensionPath, timeoutMs),
       isExecutableFile,
       realpath: (file) => fs.realpathSync(file),
       exists: (file) => fs.existsSync(file),

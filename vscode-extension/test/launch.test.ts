@@ -9,16 +9,32 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { expand, Facts, insideWorkspace, ProbeResult, resolveServer } from "../src/launch";
+import { expand, Facts, insideWorkspace, ProbeResult, resolveServer, UNPACK_TIMEOUT_MS } from "../src/launch";
 
 const WS = "/home/u/project";
-const LIBS = "/ext/bundled/libs";
+const BUNDLED = { unpacker: "/ext/bundled/unpack.py", wheels: "/ext/bundled/wheels", roots: ["/ext/bundled", "/home/u/.storage"] };
+const LIBS = "/ext/bundled/libs-0123456789abcdef";
 
-/** A machine described by its executables and what each Python prints for the probe. */
-function machine(overrides: Partial<Facts> & { pythons?: Record<string, string> } = {}): Facts & { probes: string[] } {
+interface Machine extends Facts {
+  /** The interpreters asked for their version, in order. */
+  probes: string[];
+  /** Each unpack run: the interpreter, its arguments and its timeout. */
+  unpacks: { python: string; args: string[]; timeoutMs?: number }[];
+}
+
+/**
+ * A machine described by its executables, what each Python prints for the
+ * version probe, and what unpacking the bundled wheels prints with it (the
+ * folder by default; `unpackFails` lists Pythons for which it fails).
+ */
+function machine(
+  overrides: Partial<Facts> & { pythons?: Record<string, string>; unpackFails?: Record<string, string> } = {},
+): Machine {
   const pythons: Record<string, string> = overrides.pythons ?? { "/usr/bin/python3": "3.11 " };
+  const unpackFails = overrides.unpackFails ?? {};
   const executables = new Set([...Object.keys(pythons), "/opt/fap/bin/fastapi-perf", `${WS}/.venv/bin/fastapi-perf`]);
   const probes: string[] = [];
+  const unpacks: Machine["unpacks"] = [];
   return {
     trusted: true,
     workspaceFolders: [WS],
@@ -28,15 +44,22 @@ function machine(overrides: Partial<Facts> & { pythons?: Record<string, string> 
     pathSetting: "",
     interpreterSetting: "",
     pythonExtensionInterpreter: async () => undefined,
-    bundledLibs: LIBS,
-    probe: async (command: string): Promise<ProbeResult> => {
+    bundled: BUNDLED,
+    probe: async (command: string, args: string[], timeoutMs?: number): Promise<ProbeResult> => {
+      if (!(command in pythons)) return { ok: false, output: "ENOENT" };
+      if (args.includes(BUNDLED.unpacker)) {
+        unpacks.push({ python: command, args, timeoutMs });
+        const failure = unpackFails[command];
+        return failure ? { ok: false, output: `${failure}\n` } : { ok: true, output: `${LIBS}\n` };
+      }
       probes.push(command);
-      return command in pythons ? { ok: true, output: `${pythons[command]}\n` } : { ok: false, output: "ENOENT" };
+      return { ok: true, output: `${pythons[command]}\n` };
     },
     isExecutableFile: (file) => executables.has(file),
     realpath: (file) => file,
-    exists: (file) => file === `${LIBS}/fastapi_perf/__init__.py`,
+    exists: (file) => file === BUNDLED.unpacker || file === BUNDLED.wheels,
     probes,
+    unpacks,
     ...overrides,
   };
 }
@@ -49,6 +72,39 @@ test("no settings and no Python extension: the bundled server with python3 from 
   assert.equal(result.server.command, "/usr/bin/python3");
   assert.deepEqual(result.server.args, ["-m", "fastapi_perf", "lsp"]);
   assert.deepEqual(result.server.env, { PYTHONPATH: LIBS });
+});
+
+test("the bundled wheels are unpacked by the Python that runs them, before it starts", async () => {
+  const facts = machine();
+  const result = await resolveServer(facts);
+  assert.ok(result.ok);
+  assert.deepEqual(facts.unpacks, [
+    { python: "/usr/bin/python3", args: ["-I", BUNDLED.unpacker, BUNDLED.wheels, ...BUNDLED.roots], timeoutMs: UNPACK_TIMEOUT_MS },
+  ]);
+  assert.equal(result.server.env.PYTHONPATH, LIBS, "the folder the unpacker printed");
+  assert.match(result.server.description, /bundled server in \/ext\/bundled\/libs-/);
+});
+
+test("when one Python cannot unpack the wheels the next one is tried, and the reason is logged", async () => {
+  const facts = machine({
+    pythons: { "/opt/py/bin/python": "3.12 ", "/usr/bin/python3": "3.11 " },
+    interpreterSetting: "/opt/py/bin/python",
+    unpackFails: { "/opt/py/bin/python": "could not unpack the bundled server (/ext/bundled: [Errno 30] Read-only file system)" },
+  });
+  const result = await resolveServer(facts);
+  assert.ok(result.ok);
+  assert.equal(result.server.command, "/usr/bin/python3");
+  assert.match(result.skipped.join("\n"), /`\/opt\/py\/bin\/python` could not unpack the bundled server: .*Read-only file system/);
+  assert.deepEqual(facts.unpacks.map((u) => u.python), ["/opt/py/bin/python", "/usr/bin/python3"]);
+});
+
+test("a server that is not bundled is never unpacked", async () => {
+  const venv = `${WS}/.venv/bin/python`;
+  const facts = machine({ pythons: { [venv]: "3.12 0.1.0" }, pythonExtensionInterpreter: async () => venv });
+  const result = await resolveServer(facts);
+  assert.ok(result.ok);
+  assert.equal(result.server.source, "pythonExtension");
+  assert.deepEqual(facts.unpacks, []);
 });
 
 test("fastapi-perf.path comes first, with ~ expanded", async () => {

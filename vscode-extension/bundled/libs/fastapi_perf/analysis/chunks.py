@@ -1,0 +1,196 @@
+"""Chunks: top-level statements parsed and summarised one at a time."""
+
+from __future__ import annotations
+
+import ast
+import re
+import warnings
+from dataclasses import dataclass
+
+from .extract import extract
+from .facts import ChunkFacts
+from .findings import Position, Range
+from .positions import byte_to_char, split_lines
+from .scanner import Comment, Span, directive_comments, split_statements
+
+
+@dataclass(slots=True, frozen=True)
+class SyntaxProblem:
+    message: str
+    range: Range
+    """Relative to the chunk origin."""
+
+
+@dataclass(slots=True, eq=False)
+class Chunk:
+    """One top-level statement (or, after a syntax error, a span of text).
+
+    ``origin`` is the absolute line that ``ast`` calls line 1; ``lines`` with
+    ``line_base`` give the text of a line relative to the origin.
+    """
+
+    origin: int
+    statements: list[ast.stmt]
+    facts: ChunkFacts | None
+    lines: list[str] | None
+    """Split on first use: most statements never need a line's text."""
+    line_base: int = 0
+    text: str = ""
+    comments: tuple[Comment, ...] = ()
+    syntax: SyntaxProblem | None = None
+    findings: list | None = None
+    """The server's cache of this statement's findings (relative to the origin); None: not checked."""
+    assembled: tuple | None = None
+    """Cache of ``assemble_chunk``: (key, source findings, absolute findings)."""
+    derived: dict | None = None
+    """Caches other layers keep per statement (the server's serialised diagnostics)."""
+    signatures: dict | None = None
+    """Cache of the module-level binding signatures this statement defines."""
+    bom: bool = False
+    """The text starts with a byte-order mark that ``ast`` did not see: columns on line 0 shift by one."""
+    mentions: int = -1
+    """Which of ``named_calls.WORDS`` its text mentions, as bits; -1 until asked."""
+    anchors: dict | None = None
+    """The server's note of where its cached findings point: anchor name -> text of the statement
+    it names, when the findings were computed (``incremental.py`` re-checks if that text changed)."""
+
+    def line(self, relative: int) -> str:
+        index = self.line_base + relative
+        lines = self.lines
+        if lines is None:
+            lines = self.lines = split_lines(self.text)
+        return lines[index] if 0 <= index < len(lines) else ""
+
+    def position(self, lineno: int, col_offset: int) -> "Position":
+        """Convert an ``ast`` (1-based line, UTF-8 byte column) to a relative position."""
+        line = lineno - 1
+        if self.bom and line == 0:
+            return Position(0, 1 + byte_to_char(self.line(0)[1:], col_offset))
+        return Position(line, byte_to_char(self.line(line), col_offset))
+
+    def node_range(self, node: ast.AST) -> Range:
+        start = self.position(node.lineno, node.col_offset)
+        end_line = getattr(node, "end_lineno", None) or node.lineno
+        end_col = getattr(node, "end_col_offset", None)
+        end = self.position(end_line, end_col) if end_col is not None else start
+        return Range(start, end)
+
+    @property
+    def first_line(self) -> int:
+        return self.facts.first_line if self.facts is not None else 0
+
+
+def parse_chunk_text(text: str, origin: int, comments: tuple[Comment, ...] = ()) -> Chunk:
+    """Parse one span of source on its own (the server's unit of re-parsing)."""
+    chunk = Chunk(origin, [], None, None, 0, text, comments)
+    source = text
+    if text.startswith("\ufeff"):  # the editor keeps a byte-order mark in its text; ``ast`` rejects it
+        source, chunk.bom = text[1:], True
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+        chunk.syntax = _syntax_problem(error, split_lines(source), chunk.bom)
+        return chunk
+    chunk.statements = tree.body
+    try:
+        chunk.facts = extract(tree.body)
+    except RecursionError:
+        chunk.facts = None
+    return chunk
+
+
+def parse_module(text: str) -> list[Chunk]:
+    """Parse a whole file: in one go when it is valid, chunk by chunk when it is not.
+
+    One ``ast.parse`` of the file is faster than parsing its statements one
+    by one; only a file with a syntax error pays for the scanner, and then
+    every statement around the error is still analysed.
+    """
+    lines = split_lines(text)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        tree = None
+    if tree is None:
+        return [_span_chunk(text, span, lines) for span in split_statements(text)]
+    comments = directive_comments(text)
+    by_line: dict[int, list[Comment]] = {}
+    for comment in comments:
+        by_line.setdefault(comment.line, []).append(comment)
+    chunks: list[Chunk] = []
+    body = tree.body
+    for index, statement in enumerate(body):
+        end = body[index + 1].lineno - 1 if index + 1 < len(body) else len(lines)
+        decorators = getattr(statement, "decorator_list", None)
+        start = (decorators[0].lineno if decorators else statement.lineno) - 1
+        if index == 0:
+            start = 0
+        if index + 1 < len(body):
+            nxt = body[index + 1]
+            nxt_decorators = getattr(nxt, "decorator_list", None)
+            end = (nxt_decorators[0].lineno if nxt_decorators else nxt.lineno) - 1
+        chunk_comments = tuple(
+            Comment(c.line, c.column, c.text) for line in range(start, end) for c in by_line.get(line, ())
+        )
+        try:
+            facts = extract([statement])
+        except RecursionError:
+            facts = None
+        chunks.append(
+            Chunk(0, [statement], facts, lines, 0, "", chunk_comments)
+        )
+    if not chunks:
+        chunks.append(Chunk(0, [], extract([]), lines, 0, "", comments))
+    return chunks
+
+
+def release_chunks(chunks: list[Chunk]) -> None:
+    """Break the reference cycles of statements nothing uses any more (see ``ModuleContext.release``)."""
+    for chunk in chunks:
+        facts = chunk.facts
+        if facts is None:
+            continue
+        for fn in facts.functions:
+            fn.calls = []  # each call points back at its function
+            fn.parent = None
+            fn.owner = None
+            fn.nested = []
+        for klass in facts.classes:
+            klass.methods = {}
+            klass.instance_attrs = {}
+        chunk.derived = None
+
+
+def _span_chunk(text: str, span: Span, lines: list[str]) -> Chunk:
+    chunk = parse_chunk_text(text[span.start : span.end], span.line, span.comments)
+    chunk.lines, chunk.line_base = lines, span.line  # share the file's lines
+    return chunk
+
+
+# Python names lines relative to what it parsed (one statement, which moves as
+# lines are added above it): "(detected at line 3)", "... definition on line 2".
+_DETECTED_AT = re.compile(r"\s*\(detected at line \d+\)|\s+on line \d+(?=\)|$)")
+
+
+def _syntax_problem(error: BaseException, lines: list[str], bom: bool = False) -> SyntaxProblem:
+    if isinstance(error, SyntaxError):
+        line = max((error.lineno or 1) - 1, 0)
+        column = max((error.offset or 1) - 1, 0)
+        text = lines[line] if line < len(lines) else ""
+        column = min(column, len(text))
+        if bom and line == 0:  # ``lines`` lack the byte-order mark the document has
+            text, column = "\ufeff" + text, column + 1
+        # The range carries the real position: drop the statement-relative line numbers.
+        message = _DETECTED_AT.sub("", error.msg or "invalid syntax")
+        if isinstance(error, IndentationError):
+            message = f"IndentationError: {message}"
+        start = Position(line, column)
+        end = Position(line, min(column + 1, len(text))) if column < len(text) else start
+        return SyntaxProblem(f"SyntaxError: {message}", Range(start, end))
+    if isinstance(error, (RecursionError, MemoryError)):  # CPython's parser gives up with an empty MemoryError
+        return SyntaxProblem("SyntaxError: statement nested too deeply to analyse", Range(Position(0, 0), Position(0, 0)))
+    return SyntaxProblem(f"SyntaxError: {error}", Range(Position(0, 0), Position(0, 0)))

@@ -1,0 +1,198 @@
+"""The workspace index in the server: built in the background, kept current.
+
+At start the server summarises every Python file of the workspace folders
+(what ``fastapi-perf check`` would check there), cooperatively, one file at
+a time, reporting ``$/progress`` when the client supports it. Open
+documents are summarised from their live text instead of the disk. When a
+document settles after edits, or a watched file changes on disk, the
+summaries that depended on it are dropped and the open documents that used
+them are checked again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from lsprotocol import types
+
+from ..analysis.modules import module_name_for
+from ..analysis.workspace import WorkspaceIndex
+from ..checker.discovery import FileFilter, discover
+from .documents import OpenDocument, path_of
+from .lifecycle import recheck_all
+from .server import FastApiPerfServer
+
+SETTLE_S = 0.3
+PROGRESS_EVERY = 25
+
+
+def workspace_roots(ls: FastApiPerfServer) -> list[Path]:
+    roots = []
+    workspace = ls.workspace
+    for folder in workspace.folders.values():
+        path = path_of(folder.uri)
+        if path is not None:
+            roots.append(path)
+    if not roots and workspace.root_path:
+        roots.append(Path(workspace.root_path))
+    return [r for r in roots if r.is_dir()]
+
+
+def module_for(ls: FastApiPerfServer, path: Path) -> str:
+    return module_name_for(path, ls.settings_for(path).root)[0]
+
+
+async def build_index(ls: FastApiPerfServer) -> None:
+    """Create the index over the workspace folders and summarise every file in the background."""
+    roots = workspace_roots(ls)
+    files: dict[str, Path] = {}
+    for root in roots:
+        settings = ls.settings_for(root / "__init__.py")
+        file_filter = FileFilter(settings.root or root, settings.exclude + settings.extend_exclude)
+        for path in discover([root], file_filter):
+            if _regular_file(path):
+                files.setdefault(module_for(ls, path), path)
+    options = ls.settings_for(roots[0] / "__init__.py").options if roots else ls.settings_for(None).options
+    ls.index = WorkspaceIndex(
+        files, options, read=lambda path: _read_live_or_disk(ls, path), live=lambda path: _live_statements(ls, path)
+    )
+    for doc in ls.documents.values():
+        attach(ls, doc)
+    token = await _begin_progress(ls, len(files))
+    done = 0
+    for module in list(files):
+        if ls.index is None:
+            return
+        try:
+            ls.index.summary(module)
+        except Exception as error:  # one odd file must not stop the index
+            ls.log(f"indexing {files[module]} failed: {type(error).__name__}: {error}", types.MessageType.Warning)
+        ls.index.drop_trees()  # no question follows here: keeping trees would only cost memory
+        done += 1
+        if token is not None and done % PROGRESS_EVERY == 0:
+            ls.work_done_progress.report(
+                token, types.WorkDoneProgressReport(message=f"{done}/{len(files)} files", percentage=done * 100 // max(len(files), 1))
+            )
+        await asyncio.sleep(0)  # let edits and requests through between files
+    if token is not None:
+        ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=f"indexed {done} files"))
+    await recheck_all(ls)  # documents opened while indexing were analysed without it
+
+
+def _read_live_or_disk(ls: FastApiPerfServer, path: Path) -> str | None:
+    for doc in ls.documents.values():
+        if doc.path == path:
+            return doc.document.text
+    from ..analysis.workspace import _read_text
+
+    return _read_text(path) if _regular_file(path) else None
+
+
+def _live_statements(ls: FastApiPerfServer, path: Path) -> tuple[str, list] | None:
+    """An open document's text and parsed statements: the index summarises it without parsing it again."""
+    for doc in ls.documents.values():
+        if doc.path == path:
+            return doc.document.text, doc.document.chunks
+    return None
+
+
+def _regular_file(path: Path) -> bool:
+    """False for a FIFO, a socket or a device named ``*.py`` (or a link to one).
+
+    Anything in the index may be read by any analysis, on the event loop:
+    reading a FIFO blocks the whole server until something writes to it, and
+    ``/dev/zero`` never ends. Only regular files get into the index.
+    """
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
+async def _begin_progress(ls: FastApiPerfServer, total: int):
+    window = ls.client_capabilities.window
+    if not (window and window.work_done_progress):
+        return None
+    token = "fastapi-perf-indexing"
+    try:
+        await asyncio.wait_for(ls.work_done_progress.create_async(token), 2.0)
+    except Exception:
+        return None
+    ls.work_done_progress.begin(
+        token, types.WorkDoneProgressBegin(title="fastapi-perf: indexing", message=f"0/{total} files", percentage=0, cancellable=False)
+    )
+    return token
+
+
+def attach(ls: FastApiPerfServer, doc: OpenDocument) -> None:
+    """Let an open document's analysis use the index, and the index use its live text."""
+    if ls.index is None or doc.path is None:
+        return
+    doc.analysis.index = ls.index
+    module = doc.analysis.module_name
+    if module not in ls.index.files:
+        ls.index.add_file(module, doc.path)
+    ls.index.drop_trees({module})  # parsed from the disk: the document's own statements serve from now on
+    doc.analysis_stale = True
+
+
+def document_settled(ls: FastApiPerfServer, doc: OpenDocument) -> None:
+    """After edits: refresh the document's summary and re-check what depended on it (debounced)."""
+    if ls.index is None or doc.path is None:
+        return
+    if doc.settle_task is not None:
+        doc.settle_task.cancel()
+    doc.settle_task = asyncio.ensure_future(_settle(ls, doc))
+
+
+async def _settle(ls: FastApiPerfServer, doc: OpenDocument) -> None:
+    await asyncio.sleep(SETTLE_S)
+    if ls.index is None or ls.documents.get(doc.uri) is not doc:
+        return
+    recheck_dependents(ls, {doc.analysis.module_name}, exclude=doc)
+
+
+def files_changed(ls: FastApiPerfServer, changes: list[types.FileEvent]) -> None:
+    """Watched Python files changed on disk: update the file map and re-check their users."""
+    if ls.index is None:
+        return
+    from .diagnostics import _disk_lines
+
+    _disk_lines.cache_clear()
+    changed = set()
+    for change in changes:
+        path = path_of(change.uri)
+        if path is None or path.suffix != ".py":
+            continue
+        module = module_for(ls, path)
+        if change.type == types.FileChangeType.Deleted or not _regular_file(path):
+            ls.index.remove_file(module)
+        elif module not in ls.index.files:
+            ls.index.add_file(module, path)
+        changed.add(module)
+    if changed:
+        recheck_dependents(ls, changed)
+
+
+def recheck_dependents(ls: FastApiPerfServer, modules: set[str], exclude: OpenDocument | None = None) -> None:
+    from .sync import schedule
+
+    if ls.index is None:
+        return
+    affected: set[str] = set()
+    for module in modules:
+        affected |= ls.index.invalidate(module)
+    for doc in list(ls.documents.values()):
+        if doc is exclude or not (doc.analysis.consulted & affected):
+            continue
+        doc.analysis.external_change(affected)
+        doc.analysis_stale = True
+        doc.revision += 1
+        doc.items_key = None
+        if not ls.pull_mode:
+            schedule(ls, doc, 0)
+    if ls.pull_mode:
+        from .diagnostics import refresh_pull_diagnostics
+
+        asyncio.ensure_future(refresh_pull_diagnostics(ls))

@@ -1,0 +1,1 @@
+"""Category 2: ``def`` versus ``async def``."""

@@ -1,0 +1,1 @@
+"""Category 5: background work."""

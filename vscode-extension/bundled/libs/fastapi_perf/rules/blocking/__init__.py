@@ -1,0 +1,1 @@
+"""Category 1: blocking the event loop inside ``async def``."""

@@ -1,0 +1,46 @@
+"""What the blocking-call rules share: matching a call's reasons to a code.
+
+Each rule owns one code. A direct call is reported with the rule's own fix;
+a call into a sync helper that blocks further down is reported at the call
+in the coroutine, with the chain in the message and in related locations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from ...analysis.blocking import BlockingReason
+from ...analysis.context import RuleContext, chain_text
+from ...analysis.facts import CallSite
+from ...analysis.findings import Finding, Fix
+from ..base import Category, Rule
+
+
+class BlockingCallRule(Rule):
+    category: ClassVar[Category] = Category.BLOCKING
+    fastapi_only: ClassVar[bool] = False
+    direct_message: ClassVar[str] = "`{target}()` blocks the event loop in `async def {function}`"
+    direct_only: ClassVar[bool] = False
+    """Report only direct calls: for calls whose effect depends on how helpers guard them."""
+    coroutine_calls_only: ClassVar[bool] = True
+
+    def visit_call(self, call: CallSite, ctx: RuleContext) -> Iterable[Finding]:
+        fn = call.function
+        if fn is None or not fn.is_async or call.in_lambda or call.awaited:  # the engine's filter, for direct callers
+            return
+        for reason in ctx.blocking(call):
+            if reason.code != self.code:
+                continue
+            if reason.chain and self.direct_only:
+                continue
+            if reason.chain:
+                helper = reason.chain[0].label.replace(".<locals>.", ".")
+                message = f"`{helper}()` blocks the event loop: it reaches {reason.what} (`{chain_text(fn, reason)}`)"
+                yield ctx.finding(self.code, call.node, message, related=ctx.chain_related(reason))
+            else:
+                message = self.direct_message.format(target=reason.target, function=fn.name)
+                yield ctx.finding(self.code, call.node, message, fix=self.fix(call, reason, ctx))
+
+    def fix(self, call: CallSite, reason: BlockingReason, ctx: RuleContext) -> Fix | None:
+        return None

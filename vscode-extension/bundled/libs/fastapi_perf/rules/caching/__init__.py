@@ -1,0 +1,1 @@
+"""Category 6: caching and reuse."""

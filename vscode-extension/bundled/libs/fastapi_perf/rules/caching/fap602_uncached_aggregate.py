@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from ...analysis.aggregates import aggregate_facts
+from ...analysis.context import RuleContext
+from ...analysis.facts import FunctionInfo
+from ...analysis.findings import Finding, Related
+from ..base import Category, Rule
+
+
+class UncachedAggregate(Rule):
+    """
+    ## What it does
+    Checks for GET routes that run an aggregate query on every request with
+    no cache in front of it: SQLAlchemy's `func.count/sum/avg/min/max`,
+    `Query.count()`, `.group_by(...)`, or raw SQL with `COUNT(`, `SUM(`,
+    `AVG(` or `GROUP BY` — in the route, or in a helper of this or another
+    file that runs it on every call (`stats_service.totals(db)`). A helper
+    of another file that is not handed a session is followed when its own
+    body spells a query (`select`, `func.`, `.count()`, `group_by`,
+    `GROUP BY`).
+
+    Not reported, because caching would not help or is already there:
+
+    - aggregates that read the route's or helper's parameters (a count of the
+      current user's orders, a filter from the query string): each caller
+      gets a different answer;
+    - routes that paginate (`skip`/`limit`/`page` parameters, `.limit()`,
+      `.offset()`, fastapi-pagination): the count is the total of the list;
+    - a cache anywhere on the way: a caching decorator on the route or a
+      helper (cachetools, aiocache, fastapi-cache, cashews, `lru_cache`,
+      `alru_cache`), a read from a cache object before the query, or the
+      `if key in CACHE: return CACHE[key]` idiom — also in a service layer
+      in another file;
+    - aggregates in a branch or an `except` block (not every request);
+    - monitoring endpoints (`/metrics`, `/health`, `/status`...): a scraper
+      calls them at a fixed interval and wants the current numbers.
+
+    ## Why is this bad?
+    An aggregate reads every matching row (or an index of them) to produce a
+    number that changes slowly and is the same for every caller. A
+    dashboard polled by many clients repeats that scan for each of them.
+    Measured with `python tests/benchmarks/bench_aggregate.py` (SQLAlchemy
+    2.1.9, FastAPI 0.165, file SQLite, 200 requests per route, three runs
+    on a shared 2-core machine):
+
+    | `GET` route | median per request |
+    |---|---:|
+    | `group_by` count over 200,000 orders, every request | 14–20 ms (51–70 requests/s for one worker) |
+    | the same behind `cachetools.cached(TTLCache(ttl=30))` | 0.34–0.46 ms (42–44× less) |
+    | a page of 20 orders | 0.91–1.20 ms |
+    | the same page with its total `count()` | 1.88–2.23 ms |
+
+    The cached route answers forty times more requests per worker, and the
+    scan runs at most once per TTL whatever the traffic. A page's total
+    doubled the page's cost, but it belongs to the page's answer (it varies
+    with the filter and goes with the page), which is why paginated routes
+    are left alone. Default severity: *warning*, with a TTL cache
+    (cachetools for sync code, aiocache or `async_lru` for async code) as
+    the advice: it keeps the query, bounds its rate, and needs no new
+    infrastructure.
+
+    ## Example
+    ```python
+    from fastapi import Depends, FastAPI
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    from .database import get_db
+    from .models import Order
+
+    app = FastAPI()
+
+
+    @app.get("/stats")
+    def stats(db: Session = Depends(get_db)):
+        rows = db.execute(select(Order.status, func.count()).group_by(Order.status)).all()
+        return {status: count for status, count in rows}
+    ```
+
+    Use instead:
+    ```python
+    from cachetools import TTLCache, cached
+    from fastapi import FastAPI
+    from sqlalchemy import func, select
+
+    from .database import SessionLocal
+    from .models import Order
+
+    app = FastAPI()
+
+
+    @cached(TTLCache(maxsize=1, ttl=30))
+    def order_counts() -> dict:
+        with SessionLocal() as db:
+            rows = db.execute(select(Order.status, func.count()).group_by(Order.status)).all()
+        return {status: count for status, count in rows}
+
+
+    @app.get("/stats")
+    def stats():
+        return order_counts()
+    ```
+
+    ## Fix safety
+    No fix is offered: how stale the answer may be is the application's
+    choice.
+
+    ## References
+    - [cachetools: TTLCache](https://cachetools.readthedocs.io/en/latest/#cachetools.TTLCache)
+    - [aiocache](https://aiocache.aio-libs.org/)
+    - [fastapi-cache](https://github.com/long2ice/fastapi-cache)
+    """
+
+    code = "FAP602"
+    name = "uncached-aggregate"
+    category: ClassVar[Category] = Category.CACHING
+    summary = "A GET route runs an aggregate query on every request with no cache"
+
+    def visit_function(self, fn: FunctionInfo, ctx: RuleContext) -> Iterable[Finding]:
+        route = ctx.route(fn)
+        if route is None or route.websocket or "GET" not in route.methods or _monitoring(route.path):
+            return
+        facts = aggregate_facts(fn, ctx.module)
+        work = facts.aggregate
+        if work is None or facts.cached or facts.parametrized or facts.paginates:
+            return
+        first = work.chain[0]
+        if len(work.chain) == 1:
+            message = (
+                f"GET route `{fn.name}` runs an aggregate query (`{work.target}`) on every request with no cache; "
+                f"every caller gets the same answer, so cache it for a few seconds (a TTL cache)"
+            )
+        else:
+            path = " → ".join([fn.name, *(hop.label for hop in work.chain)])
+            message = (
+                f"GET route `{fn.name}` runs an aggregate query on every request through `{first.label}()` "
+                f"(`{path}`) with no cache; every caller gets the same answer, so cache it for a few seconds (a TTL cache)"
+            )
+        related = tuple(
+            Related(f"`{hop.label}` runs here", hop.site.range, path=hop.site.path, anchor=hop.site.anchor) for hop in work.chain[1:]
+        )
+        yield ctx.finding(self.code, first.site.range, message, related=related)
+
+
+_MONITORING = frozenset({"metrics", "health", "healthz", "healthcheck", "status", "ready", "readyz", "live", "livez", "ping"})
+
+
+def _monitoring(path: str | None) -> bool:
+    return bool(path) and path.rstrip("/").rpartition("/")[2].lower() in _MONITORING

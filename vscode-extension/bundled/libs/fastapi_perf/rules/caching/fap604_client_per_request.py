@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from ...analysis import catalog
+from ...analysis.context import RuleContext
+from ...analysis.facts import CallSite
+from ...analysis.findings import Finding
+from ..base import Category, Rule
+
+
+class ClientPerRequest(Rule):
+    """
+    ## What it does
+    Checks for HTTP clients, database engines and other pooled clients
+    created inside a route or dependency, so once per request:
+    `httpx.AsyncClient()`, `httpx.Client()`, `requests.Session()`,
+    `aiohttp.ClientSession()`, `create_engine()`, `create_async_engine()`,
+    `redis.Redis()`, `MongoClient()`, `boto3.client()`, Elasticsearch
+    clients — including the `async with httpx.AsyncClient() as client:`
+    that many tutorials show inside the endpoint.
+
+    ## Why is this bad?
+    These objects own a connection pool (and sometimes threads and
+    credential lookups). Made per request, every request pays for new TCP
+    and TLS handshakes (or a new database connection) and throws the pool
+    away; under load, sockets pile up in `TIME_WAIT`. Created once, in the
+    application's lifespan, the pool is reused across requests.
+
+    ## Example
+    ```python
+    import httpx
+    from fastapi import FastAPI
+
+    app = FastAPI()
+
+
+    @app.get("/weather")
+    async def weather(city: str):
+        async with httpx.AsyncClient() as client:
+            response = await client.get("https://api.example.com/weather", params={"city": city})
+        return response.json()
+    ```
+
+    Use instead:
+    ```python
+    from contextlib import asynccontextmanager
+
+    import httpx
+    from fastapi import FastAPI, Request
+
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        async with httpx.AsyncClient() as client:
+            app.state.http = client
+            yield
+
+
+    app = FastAPI(lifespan=lifespan)
+
+
+    @app.get("/weather")
+    async def weather(city: str, request: Request):
+        response = await request.app.state.http.get("https://api.example.com/weather", params={"city": city})
+        return response.json()
+    ```
+
+    ## Fix safety
+    No fix is offered: where the shared client lives (lifespan, module
+    level, a dependency with `@lru_cache`) is an application decision.
+
+    ## References
+    - [HTTPX: Clients](https://www.python-httpx.org/advanced/clients/)
+    - [FastAPI: Lifespan events](https://fastapi.tiangolo.com/advanced/events/)
+    - [SQLAlchemy: Engine configuration](https://docs.sqlalchemy.org/en/20/core/engines.html)
+    """
+
+    code = "FAP604"
+    name = "client-per-request"
+    category: ClassVar[Category] = Category.CACHING
+    summary = "A pooled client or engine is created on every request"
+
+    def visit_call(self, call: CallSite, ctx: RuleContext) -> Iterable[Finding]:
+        fn = call.function
+        if fn is None or call.in_lambda:
+            return
+        # Routes and dependencies first (known once per function): resolving every call of
+        # every other function summarised half the imports of a large project for nothing.
+        route = ctx.route(fn)
+        if route is None and not ctx.is_dependency(fn):
+            return
+        qualname = ctx.callee(call)
+        what = catalog.CLIENT_CONSTRUCTORS.get(qualname or "")
+        if what is None:
+            return
+        role = "route" if route is not None else "dependency"
+        keyword = "async def" if fn.is_async else "def"
+        message = (
+            f"`{ctx.source(call.node.func)}()` creates {what} on every request in {role} `{keyword} {fn.name}`; "
+            f"create it once for the application and reuse it"
+        )
+        yield ctx.finding(self.code, call.node, message)

@@ -1,0 +1,1 @@
+"""Category 4: dependency injection."""

@@ -1,0 +1,123 @@
+"""Which FastAPI a project asks for, read from the requirements it declares.
+
+FAP304 is only true before FastAPI 0.128, which stopped re-validating a
+returned response model. The requirement is looked up next to the file and
+then upwards: ``pyproject.toml`` (PEP 621 and Poetry), ``requirements*.txt``,
+``setup.cfg``, or the ``METADATA`` of an installed distribution. pip installs
+the newest version a requirement allows, so what matters is its upper bound.
+
+This reads the disk from a rule, remembered per folder for the process. It
+stands in until the settings carry the project's FastAPI requirement.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+REVALIDATION_FIXED_IN = (0, 128)
+_REQUIREMENT = re.compile(r"^\s*fastapi(?:\[[^\]]*\])?\s*\(?(?P<spec>[^;#)]*)", re.IGNORECASE)
+_OTHER_PACKAGE = re.compile(r"\s*fastapi[\w-]", re.IGNORECASE)  # fastapi-users, fastapi_pagination
+_CLAUSE = re.compile(r"(===|~=|==|!=|<=|>=|<|>|\^|~)\s*([0-9][0-9A-Za-z.*+!-]*)")
+_MEMO: dict[Path, bool | None] = {}
+
+
+def revalidates(path: str | None) -> bool | None:
+    """True when the project's FastAPI re-validates returned models (< 0.128), False when not, None: unknown."""
+    if not path:
+        return None
+    folder = Path(path).resolve().parent
+    trail = []
+    found: bool | None = None
+    for _ in range(12):
+        if folder in _MEMO:
+            found = _MEMO[folder]
+            break
+        trail.append(folder)
+        found = _declared_in(folder)
+        if found is not None or folder.parent == folder:
+            break
+        folder = folder.parent
+    if len(_MEMO) > 4096:
+        _MEMO.clear()
+    for seen in trail:
+        _MEMO[seen] = found
+    return found
+
+
+def _declared_in(folder: Path) -> bool | None:
+    specs = []
+    try:
+        candidates = [folder / "setup.cfg", *folder.glob("requirements*.txt"), *folder.glob("*.dist-info/METADATA")]
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            specs += _pyproject_specs(pyproject)
+        for candidate in candidates:
+            if candidate.is_file():
+                for line in candidate.read_text(encoding="utf-8", errors="replace").splitlines():
+                    line = line.removeprefix("Requires-Dist:").strip()
+                    specs += _spec(line)
+    except (OSError, ValueError):
+        return None
+    if not specs:
+        return None
+    return all(_newest_allowed_is_old(spec) for spec in specs)
+
+
+def _pyproject_specs(path: Path) -> list[str]:
+    data = tomllib.loads(path.read_text(encoding="utf-8", errors="replace"))
+    project = data.get("project", {})
+    lines = list(project.get("dependencies", []))
+    for group in (project.get("optional-dependencies") or {}).values():
+        lines += group
+    specs = [spec for line in lines if isinstance(line, str) for spec in _spec(line)]
+    poetry = data.get("tool", {}).get("poetry", {}).get("dependencies", {})
+    value = poetry.get("fastapi") if isinstance(poetry, dict) else None
+    if isinstance(value, dict):
+        value = value.get("version")
+    if isinstance(value, str):
+        specs.append(value)
+    return specs
+
+
+def _spec(requirement: str) -> list[str]:
+    """``fastapi[standard]>=0.100,<0.128; python_version>'3.8'`` -> ``[">=0.100,<0.128"]``."""
+    match = _REQUIREMENT.match(requirement)
+    return [match.group("spec")] if match and not _OTHER_PACKAGE.match(requirement) else []
+
+
+def _newest_allowed_is_old(spec: str) -> bool:
+    """Whether every version ``spec`` allows is older than 0.128 (its upper bound is below it)."""
+    for operator, version in _CLAUSE.findall(spec):
+        parts = [int(p) for p in re.findall(r"\d+", version.split("*")[0])]
+        if not parts:
+            continue
+        if operator in ("==", "===", "<=") and "*" not in version:
+            old = tuple(parts) < REVALIDATION_FIXED_IN
+        elif operator == "<":
+            old = tuple(parts) <= REVALIDATION_FIXED_IN
+        elif operator in ("~=", "~", "^", "=="):
+            old = _exclusive_upper(operator, parts) <= REVALIDATION_FIXED_IN
+        else:
+            old = False  # ``>=``, ``>``, ``!=`` set no upper bound
+        if old:
+            return True
+    return False
+
+
+def _exclusive_upper(operator: str, parts: list[int]) -> tuple[int, ...]:
+    """``~=0.115.0`` and ``^0.115`` -> (0, 116); ``==0.110.*`` -> (0, 111); ``~=0.115`` -> (1,)."""
+    if operator == "~=":
+        keep = parts[: max(len(parts) - 1, 1)]
+    elif operator == "^":
+        first = next((i for i, p in enumerate(parts) if p), len(parts) - 1)
+        keep = parts[: first + 1]
+    else:  # poetry's ``~`` and ``==X.*`` keep all but bump the last given part
+        keep = parts[:2] if operator == "~" and len(parts) > 1 else parts
+    return (*keep[:-1], keep[-1] + 1)
