@@ -53,7 +53,9 @@ async def refused(session: ClientSession, tool: str, arguments: dict) -> str:
 
 
 def rule_doc(code: str) -> str:
-    return (ROOT / "docs" / "rules" / f"{code}.md").read_text(encoding="utf-8").removeprefix(HEADER)
+    """The docs page as the package can serve it: without the "Measured" section, whose data only the docs hold."""
+    page = (ROOT / "docs" / "rules" / f"{code}.md").read_text(encoding="utf-8").removeprefix(HEADER)
+    return re.sub(r"\n\n## Measured\n.*?\n(?=\n## )", "", page, flags=re.S)
 
 
 async def test_initialize_lists_tools_and_rule_pages(demo: Path) -> None:

@@ -11,9 +11,17 @@ def rule_status(rule: type[Rule]) -> str:
     return f"Category: {rule.category.title}. {default} {fix}"
 
 
-def rule_page(rule: type[Rule]) -> str:
-    """The Markdown of ``docs/rules/<code>.md`` without its generated-file header."""
-    return f"# {rule.name} ({rule.code})\n\n{rule_status(rule)} Default severity: {rule.default_severity.value}.\n\n{rule.documentation()}\n"
+def rule_page(rule: type[Rule], measured: str = "") -> str:
+    """The Markdown of ``docs/rules/<code>.md`` without its generated-file header.
+
+    ``measured`` is the page's "Measured" section (docs/rules/evidence/, which
+    only the docs have); it goes right after the Use instead example it measures.
+    """
+    doc = rule.documentation()
+    if measured:
+        after = doc.find("\n## ", doc.index("Use instead:"))
+        doc = f"{doc}\n\n{measured}" if after == -1 else f"{doc[:after]}\n\n{measured}{doc[after:]}"
+    return f"# {rule.name} ({rule.code})\n\n{rule_status(rule)} Default severity: {rule.default_severity.value}.\n\n{doc}\n"
 
 
 def rule_record(rule: type[Rule]) -> dict:
