@@ -95,7 +95,7 @@ def run_score(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "server")}
     cli = f"{sys.executable} -m fastapi_perf"
     return subprocess.run(
-        [sys.executable, str(SCORE), *args, "--cli", cli], capture_output=True, text=True, env=env, timeout=300
+        [sys.executable, str(SCORE), *args, "--cli", cli], capture_output=True, text=True, env=env, timeout=300, check=False
     )
 
 
