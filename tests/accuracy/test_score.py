@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from accuracy.score import Counts, LabelError, enclosing_function, read_labels
+from accuracy.labels import LabelError, enclosing_function, read_labels
+from accuracy.score import Counts
 
 ROOT = Path(__file__).resolve().parents[2]
 SCORE = ROOT / "tests" / "accuracy" / "score.py"
@@ -126,16 +127,21 @@ def test_counts_precision_and_recall(tmp_path: Path) -> None:
     assert report["warnings"] == [] and report["skipped"] == []
 
 
-def test_text_and_markdown_reports(tmp_path: Path) -> None:
+def test_text_and_markdown_reports_render_a_saved_run(tmp_path: Path) -> None:
     corpus, labels = make_corpus(tmp_path)
-    text = run_score(str(corpus), "--labels", str(labels))
+    saved = tmp_path / "run.json"
+    run = run_score(str(corpus), "--labels", str(labels), "--json")
+    assert run.returncode == 0, run.stderr
+    saved.write_text(run.stdout, encoding="utf-8")
+    text = run_score("--from-json", str(saved))
     assert text.returncode == 0, text.stderr
     assert "Missed positives (1)" in text.stdout and "tinyapp/app.py:25" in text.stdout
     assert "Unjudged findings in labelled files (1)" in text.stdout
-    markdown = run_score(str(corpus), "--labels", str(labels), "--markdown")
+    markdown = run_score("--from-json", str(saved), "--markdown")
     assert markdown.returncode == 0, markdown.stderr
     assert "| FAP103 | blocking | 4 | 2 | 2 | 1 | 1 | 1 | 1 | 0.50 | 0.50 |" in markdown.stdout
     assert "precision **0.67**, recall **0.67**" in markdown.stdout
+    assert "| tinyapp | `tinyapp/app.py:17` | FAP103 | `also_slow` | synthetic: labelled wrong, on purpose |" in markdown.stdout
 
 
 def test_stale_function_and_missing_application_are_reported(tmp_path: Path) -> None:
