@@ -51,8 +51,14 @@ def render_text(run: dict) -> str:
     return "\n".join(out) + "\n"
 
 
+def _is_figure(cell: str) -> bool:
+    return cell.replace(".", "", 1).isdigit() or cell == "–"
+
+
 def _md_table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
+    """Columns of figures are right-aligned, the others left-aligned."""
+    numeric = [bool(rows) and all(_is_figure(row[i]) for row in rows) for i in range(len(header))]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---:" if n else "---" for n in numeric) + "|"]
     lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
     return "\n".join(lines)
 
