@@ -130,7 +130,7 @@ def check_label_sites(labels: list[Label], root: Path) -> list[str]:
                 parsed[label.path] = (ast.parse(source), len(source.splitlines()))
             except (OSError, SyntaxError, UnicodeDecodeError, ValueError) as error:
                 parsed[label.path] = None
-                warnings.append(f"{label.app}:{label.row}: cannot read {label.path}: {error}")
+                warnings.append(f"{label.app}:{label.row}: cannot check the functions of the labels in {label.path}: {error}")
         site = parsed[label.path]
         if site is None:
             continue

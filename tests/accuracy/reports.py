@@ -46,6 +46,9 @@ def render_text(run: dict) -> str:
     ]
     out += ["", f"Unjudged findings in labelled files ({len(run['unjudged'])})"]
     out += [f"  {u['app']}  {u['path']}:{u['line']}  {u['rule']}  {u['message']}" for u in run["unjudged"]]
+    errors = run.get("syntax_errors", [])
+    out += ["", f"Syntax errors, files analysed statement by statement ({len(errors)})"]
+    out += [f"  {e['app']}  {e['path']}:{e['line']}  {e['message']}" for e in errors]
     out += [f"skipped {s['app']}: {s['reason']}" for s in run["skipped"]]
     out += [f"warning: {warning}" for warning in run["warnings"]]
     return "\n".join(out) + "\n"
@@ -102,6 +105,10 @@ def render_markdown(run: dict) -> str:
     if run["spurious"]:
         out += [_site_table(run["spurious"], "why it is a negative"), ""]
     out.append(f"Unjudged findings (reported in a labelled file, with no label): {len(run['unjudged'])}.")
+    errors = run.get("syntax_errors", [])
+    if errors:
+        files = ", ".join(f"`{e['path']}:{e['line']}` ({e['app']})" for e in errors)
+        out += ["", f"Syntax errors under the interpreter that runs the tool (the rest of each file is analysed): {files}."]
     if run["skipped"]:
         out += ["", "Not scored (not found): " + ", ".join(f"{s['app']} ({s['reason']})" for s in run["skipped"]) + "."]
     return "\n".join(out) + "\n"

@@ -43,7 +43,7 @@ HERE = Path(__file__).resolve().parent
 class Finding:
     path: str
     line: int
-    rule: str
+    rule: str | None  # None for a syntax error, as in Ruff's JSON
     message: str
 
     @property
@@ -102,6 +102,7 @@ class AppResult:
     spurious: list[tuple[Label, Finding]] = field(default_factory=list)
     unjudged: list[Finding] = field(default_factory=list)
     outside_labelled_files: int = 0
+    syntax_errors: list[Finding] = field(default_factory=list)
 
 
 # --- where each application lives ---------------------------------------------------------------
@@ -193,7 +194,10 @@ def judge(app: str, labels: list[Label], findings: list[Finding], root: Path) ->
     result = AppResult(app, labels[0].source, str(root))
     reported: dict[tuple[str, int, str], Finding] = {}
     for finding in findings:
-        reported.setdefault(finding.key, finding)
+        if finding.rule is None:  # a syntax error: the file was analysed statement by statement
+            result.syntax_errors.append(finding)
+        else:
+            reported.setdefault(finding.key, finding)
     labelled = {label.key for label in labels}
     labelled_files = {label.path for label in labels}
     for label in labels:
@@ -270,12 +274,14 @@ class Report:
                     **r.counts.as_dict(),
                     "unjudged": len(r.unjudged),
                     "outside_labelled_files": r.outside_labelled_files,
+                    "syntax_errors": len(r.syntax_errors),
                 }
                 for r in self.results
             ],
             "missed": [label.as_dict() for r in self.results for label in r.missed],
             "spurious": [{**label.as_dict(), "message": f.message} for r in self.results for label, f in r.spurious],
             "unjudged": [{"app": r.app, **asdict(f)} for r in self.results for f in r.unjudged],
+            "syntax_errors": [{"app": r.app, **asdict(f)} for r in self.results for f in r.syntax_errors],
             "skipped": [{"app": app, "reason": reason} for app, reason in self.skipped],
             "warnings": self.warnings,
         }

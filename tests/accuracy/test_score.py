@@ -218,3 +218,21 @@ def test_enclosing_function_counts_decorators_and_nesting() -> None:
 
     tree = ast.parse("@app.get('/')\nasync def outer():\n    def inner():\n        pass\n    return 1\nx = 1\n")
     assert [enclosing_function(tree, line) for line in range(1, 7)] == ["outer", "outer", "inner", "inner", "outer", "<module>"]
+
+
+def test_syntax_errors_are_counted_apart_not_unjudged(tmp_path: Path) -> None:
+    corpus, labels = make_corpus(tmp_path)
+    broken = OTHER + "\n\ndef half(:\n    pass\n"
+    (corpus / "src" / "tinyapp" / "tinyapp" / "other.py").write_text(broken, encoding="utf-8")
+    (labels / "tinyapp.csv").write_text(
+        HEADER + f"{SOURCE},tinyapp/other.py,10,other,FAP103,positive,time.sleep in an async route\n", encoding="utf-8"
+    )
+    result = run_score(str(corpus), "--labels", str(labels), "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    [app] = report["applications"]
+    assert (app["tp"], app["unjudged"], app["syntax_errors"]) == (1, 0, 1)
+    assert [(e["path"], e["line"]) for e in report["syntax_errors"]] == [("tinyapp/other.py", 13)]
+    assert report["warnings"] == [
+        "tinyapp:2: cannot check the functions of the labels in tinyapp/other.py: invalid syntax (<unknown>, line 13)"
+    ]
