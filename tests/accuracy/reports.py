@@ -7,6 +7,8 @@ the CLI over the corpus a second time.
 
 from __future__ import annotations
 
+from collections import Counter
+
 COUNT_HEADER = ["labels", "pos", "neg", "TP", "FN", "FP", "TN", "precision", "recall"]
 
 
@@ -107,8 +109,9 @@ def render_markdown(run: dict) -> str:
     out.append(f"Unjudged findings (reported in a labelled file, with no label): {len(run['unjudged'])}.")
     errors = run.get("syntax_errors", [])
     if errors:
-        files = ", ".join(f"`{e['path']}:{e['line']}` ({e['app']})" for e in errors)
-        out += ["", f"Syntax errors under the interpreter that runs the tool (the rest of each file is analysed): {files}."]
+        per_app = Counter(e["app"] for e in errors)
+        apps = ", ".join(f"{app} {count}" for app, count in sorted(per_app.items()))
+        out += ["", f"Syntax errors under the interpreter that runs the tool, each file analysed statement by statement: {apps}."]
     if run["skipped"]:
         out += ["", "Not scored (not found): " + ", ".join(f"{s['app']} ({s['reason']})" for s in run["skipped"]) + "."]
     return "\n".join(out) + "\n"
