@@ -1,3 +1,0 @@
-"""fastapi-perf: find and fix performance problems in FastAPI code."""
-
-__version__ = "0.1.0"

@@ -1,1 +1,0 @@
-"""Category 2: ``def`` versus ``async def``."""

@@ -1,1 +1,0 @@
-"""Category 5: background work."""

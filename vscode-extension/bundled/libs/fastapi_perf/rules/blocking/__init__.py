@@ -1,1 +1,0 @@
-"""Category 1: blocking the event loop inside ``async def``."""

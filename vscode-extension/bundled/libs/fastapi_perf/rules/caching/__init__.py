@@ -1,1 +1,0 @@
-"""Category 6: caching and reuse."""

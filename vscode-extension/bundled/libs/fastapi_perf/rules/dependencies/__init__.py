@@ -1,1 +1,0 @@
-"""Category 4: dependency injection."""

@@ -1,4 +1,0 @@
-"""
-WARNING: The *pathspec._backends* package is not part of the public API. Its
-contents and structure are likely to change.
-"""

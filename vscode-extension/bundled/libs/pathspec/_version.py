@@ -1,5 +1,0 @@
-"""
-This module defines the version.
-"""
-
-__version__ = "1.1.1"
