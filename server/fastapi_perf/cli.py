@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .checker.discovery import FileFilter, discover
+from .checker.discovery import FileFilter, Skipped, discover
 from .checker.fixing import allowed, fix_text
 from .checker.runner import FileOutcome, Runner, analyse_source
 from .config import ConfigError, Settings, load_settings, validate_selector
@@ -110,7 +110,10 @@ def run_check(args: argparse.Namespace) -> int:
     settings = apply_cli_overrides(load_settings(_common_start(paths), args.config), args)
     unsafe = settings.unsafe_fixes
     file_filter = FileFilter(settings.root or cwd, settings.exclude + settings.extend_exclude)
-    files = list(discover(paths, file_filter))
+    skipped: list[Skipped] = []
+    files = list(discover(paths, file_filter, skipped))
+    for item in skipped:
+        print(f"fastapi-perf: warning: {display_path(item.path.absolute(), cwd)}: {item.reason}", file=sys.stderr)
     project_files: list[Path] = []
     if settings.follow_imports and settings.root is not None and settings.root.is_dir():
         if [p.absolute() for p in paths] == [settings.root.absolute()]:
@@ -167,15 +170,22 @@ def run_check(args: argparse.Namespace) -> int:
         for f in ignores.filter(o)
     ]
     hidden_unsafe = 0 if unsafe else sum(1 for r in reported if r.finding.fix and allowed(r.finding.fix, True) and not r.fixable)
-    write_report(args, reported, settings, cwd, hidden_unsafe, fixed_count)
+    checked = sum(1 for o in outcomes if not o.problem)
+    write_report(args, reported, settings, cwd, hidden_unsafe, fixed_count, checked)
     if reported and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
 
 
-def write_report(args, reported: list[Reported], settings: Settings, cwd: Path, hidden_unsafe: int, fixed: int) -> None:
+def write_report(
+    args, reported: list[Reported], settings: Settings, cwd: Path, hidden_unsafe: int, fixed: int, checked: int
+) -> None:
     from .report import github, json_output, sarif, text
 
+    if args.output_format == "text" and not checked and not reported:
+        if not args.quiet:  # "All checks passed!" would claim checks that never ran
+            print("No files were checked (see the warnings above).", file=sys.stdout)
+        return
     if args.statistics and args.output_format == "text":
         sys.stdout.write(text.render_statistics(reported))
         return
