@@ -1,7 +1,8 @@
 """The terminal face: ``fastapi-perf check``, ``rule``, ``rules`` and ``lsp``.
 
 Exit status follows Ruff: 0 when nothing is left to report, 1 when findings
-remain, 2 for a usage or configuration error.
+remain, 2 for a usage or configuration error, and 2 when ``--fix`` could
+not write a file (the other files are still fixed).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from pathlib import Path
 
 from . import __version__
 from .checker.discovery import FileFilter, Skipped, discover
-from .checker.fixing import allowed, fix_text
+from .checker.fixing import allowed, fix_text, resolved
 from .checker.runner import FileOutcome, Runner, analyse_source
+from .checker.writing import checked_trees, read_source, refusal, write_source
 from .config import ConfigError, Settings, load_settings, validate_selector
 from .report import Reported, display_path
 
@@ -127,42 +129,25 @@ def run_check(args: argparse.Namespace) -> int:
     progress.finish()
 
     ignores = PerFileIgnores(settings)
-    fixed_count = 0
-    would_fix = 0
-    diffs: list[str] = []
-    if args.fix or args.diff:
+    fixing = FixRun(args, settings, runner, ignores, cwd, checked_trees(paths)) if args.fix or args.diff else None
+    if fixing is not None:
         for outcome in outcomes:
-            if outcome.problem or not any(allowed(f.fix, unsafe) for f in ignores.filter(outcome)):
-                continue
-            original = outcome.path.read_text(encoding="utf-8")
-            analyse = lambda text, path=outcome.path: ignores.filter(  # noqa: E731
-                analyse_source(path, text, runner.engine, settings, runner.index)
-            )
-            new_text, applied, remaining = fix_text(original, analyse, unsafe)
-            if new_text == original:
-                continue
-            if args.diff:
-                would_fix += applied
-                name = display_path(outcome.path, cwd)
-                diffs.append("".join(difflib.unified_diff(
-                    original.splitlines(keepends=True), new_text.splitlines(keepends=True), f"a/{name}", f"b/{name}"
-                )))
-            else:
-                outcome.path.write_text(new_text, encoding="utf-8")
-                fixed_count += applied
-                outcome.findings = remaining
+            fixing.fix(outcome)
 
     for outcome in outcomes:
         if outcome.problem:
             print(f"fastapi-perf: warning: {display_path(outcome.path, cwd)}: {outcome.problem}", file=sys.stderr)
         for error in outcome.rule_errors:
             print(f"fastapi-perf: error: {display_path(outcome.path, cwd)}: {error}", file=sys.stderr)
+    if fixing is not None:
+        for line in fixing.not_written:
+            print(f"fastapi-perf: error: {line}", file=sys.stderr)
 
     if args.diff:
-        sys.stdout.write("".join(diffs))
+        sys.stdout.write("".join(fixing.diffs))
         if not args.quiet:
-            print(f"Would fix {would_fix} finding{'s' if would_fix != 1 else ''}.", file=sys.stderr)
-        return EXIT_FINDINGS if would_fix and not args.exit_zero else EXIT_CLEAN
+            print(f"Would fix {fixing.fixed} finding{'s' if fixing.fixed != 1 else ''}.", file=sys.stderr)
+        return EXIT_FINDINGS if fixing.fixed and not args.exit_zero else EXIT_CLEAN
 
     reported = [
         Reported(o.path, f, settings.severity_of(f.code), allowed(f.fix, unsafe))
@@ -171,10 +156,70 @@ def run_check(args: argparse.Namespace) -> int:
     ]
     hidden_unsafe = 0 if unsafe else sum(1 for r in reported if r.finding.fix and allowed(r.finding.fix, True) and not r.fixable)
     checked = sum(1 for o in outcomes if not o.problem)
-    write_report(args, reported, settings, cwd, hidden_unsafe, fixed_count, checked)
+    write_report(args, reported, settings, cwd, hidden_unsafe, fixing.fixed if fixing else 0, checked)
+    if fixing is not None and fixing.not_written:
+        return EXIT_ERROR  # fixes were asked for and some could not be written: say so, whatever --exit-zero says
     if reported and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+class FixRun:
+    """``--fix`` and ``--diff`` over the analysed files: what was fixed, shown, or could not be written."""
+
+    def __init__(self, args, settings: Settings, runner: Runner, ignores: PerFileIgnores, cwd: Path, trees: list[Path]) -> None:
+        self.args = args
+        self.settings = settings
+        self.runner = runner
+        self.ignores = ignores
+        self.cwd = cwd
+        self.trees = trees
+        self.fixed = 0
+        """Findings the fixes settled (as many as the summary called fixable, when all went well)."""
+        self.diffs: list[str] = []
+        self.not_written: list[str] = []
+
+    def fix(self, outcome: FileOutcome) -> None:
+        unsafe = self.settings.unsafe_fixes
+        before = self.ignores.filter(outcome)
+        if outcome.problem or not any(allowed(f.fix, unsafe) for f in before):
+            return
+        name = display_path(outcome.path, self.cwd)
+        try:
+            original, bom = read_source(outcome.path)
+        except (OSError, UnicodeDecodeError) as error:
+            self.not_written.append(f"{name}: cannot read it again to fix it: {error}")
+            return
+        runner, settings = self.runner, self.settings
+
+        def analyse(text: str) -> list:
+            return self.ignores.filter(analyse_source(outcome.path, text, runner.engine, settings, runner.index))
+
+        new_text, _, remaining = fix_text(original, analyse, unsafe)
+        if new_text == original:
+            return
+        settled = resolved(before, remaining, unsafe)
+        if self.args.diff:
+            self.fixed += settled
+            self.diffs.append("".join(difflib.unified_diff(
+                original.splitlines(keepends=True), new_text.splitlines(keepends=True), f"a/{name}", f"b/{name}"
+            )))
+            return
+        refused = refusal(outcome.path, self.trees)
+        if refused is not None:
+            reason, is_error = refused
+            if is_error:
+                self.not_written.append(f"{name}: {reason}")
+            else:
+                print(f"fastapi-perf: warning: {name}: {reason}", file=sys.stderr)
+            return
+        try:
+            write_source(outcome.path, new_text, bom)
+        except OSError as error:
+            self.not_written.append(f"{name}: cannot write the fixes: {error.strerror or error}")
+            return
+        self.fixed += settled
+        outcome.findings = remaining
 
 
 def write_report(

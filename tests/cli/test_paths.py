@@ -23,7 +23,28 @@ def deep_folder(top: Path, depth: int) -> Path:
     return folder
 
 
-def test_a_tree_1500_folders_deep_is_checked_and_fixed(tmp_path: Path) -> None:
+def remove_deep(top: Path) -> None:
+    """Remove what ``deep_folder`` made, bottom up (``shutil.rmtree`` recurses per level too)."""
+    folders = []
+    folder = top / "d"
+    while folder.is_dir():
+        folders.append(folder)
+        folder = folder / "d"
+    for folder in reversed(folders):
+        for child in folder.iterdir():
+            if not child.is_dir():
+                child.unlink()
+        folder.rmdir()
+
+
+@pytest.fixture
+def deep(tmp_path: Path):
+    yield tmp_path
+    remove_deep(tmp_path)
+
+
+def test_a_tree_1500_folders_deep_is_checked_and_fixed(deep: Path) -> None:
+    tmp_path = deep
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'deep'\ndependencies = ['fastapi']\n")
     (tmp_path / ".gitignore").write_text("ignored.py\n")
     bottom = deep_folder(tmp_path, DEPTH)
@@ -32,7 +53,7 @@ def test_a_tree_1500_folders_deep_is_checked_and_fixed(tmp_path: Path) -> None:
     run = fastapi_perf("check", cwd=tmp_path)
     assert "RecursionError" not in run.stderr and "Traceback" not in run.stderr, run.stderr[-2000:]
     assert run.returncode == 1
-    found = re.findall(r"^(\S+):\d+:\d+: (FAP\d+)", run.stdout, re.M)
+    found = re.findall(r"^(\S+):\d+:\d+: (FAP\d+)", run.stdout, re.MULTILINE)
     assert sorted(code for _, code in found) == ["FAP103", "FAP201"]
     assert all(path.endswith("/d/app.py") and path.count("d/") == DEPTH for path, _ in found)
     fixed = fastapi_perf("check", "--fix", cwd=tmp_path)

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import pytest
 import pytest_lsp
-from lsprotocol import types
-
 from cli.conftest import fastapi_perf
+from lsprotocol import types
 
 from .harness import RecordingClient, config, initialize, open_text
 
