@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import logging
 import sys
 import time
 from collections.abc import Sequence
@@ -99,7 +100,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 # -- check -----------------------------------------------------------------------
 
+class _LogLine(logging.Formatter):
+    """Log records as the command's other messages look: ``fastapi-perf: warning: ...``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"fastapi-perf: {record.levelname.lower()}: {record.getMessage()}"
+
+
+def _log_to_stderr() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_LogLine())
+    logging.getLogger("fastapi_perf").addHandler(handler)
+    logging.getLogger("fastapi_perf").setLevel(logging.WARNING)
+
+
 def run_check(args: argparse.Namespace) -> int:
+    _log_to_stderr()
     cwd = Path.cwd()
     paths = args.paths or [cwd]
     missing = [p for p in paths if not p.exists()]

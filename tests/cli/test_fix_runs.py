@@ -242,7 +242,7 @@ def test_fixed_routes_run_and_return_what_they_returned(tmp_path: Path) -> None:
 
     run = fastapi_perf("check", "--fix", "--unsafe-fixes", "--no-cache", cwd=project)
     assert "Traceback" not in run.stderr, run.stderr
-    fixed_count = int(re.search(r"^Fixed (\d+) findings\.$", run.stdout, re.M).group(1))
+    fixed_count = int(re.search(r"^Fixed (\d+) findings\.$", run.stdout, re.MULTILINE).group(1))
     fixed = (project / "app.py").read_text()
     compile(fixed, "app.py", "exec")
 
