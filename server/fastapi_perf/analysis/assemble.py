@@ -13,6 +13,7 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
 from .chunks import Chunk
@@ -313,10 +314,7 @@ class _ImportPoint:
         folder = Path(self.path).parent
         for _ in range(len(parts) - (0 if self.symbols.is_package else 1)):
             folder = folder.parent
-        for root in (folder, folder / "src") if folder.name != "src" else (folder, folder.parent):
-            if (root / top).is_dir() or (root / f"{top}.py").is_file():
-                return True
-        return False
+        return _in_project(str(folder), top)
 
     def _is_sorted(self) -> bool:
         """Whether Ruff's isort rules find nothing to change in the block (then, and only then, we keep it so)."""
@@ -474,6 +472,16 @@ class _ImportPoint:
                 edits[index] = _insert(position, edit.content + content)
                 return edits
         return [*edits, _insert(position, content)]
+
+
+@lru_cache(maxsize=4096)
+def _in_project(folder: str, top: str) -> bool:
+    """A package or module ``top`` in the project folder or its ``src/`` (asked again on every edit: cached)."""
+    root = Path(folder)
+    for base in (root, root / "src") if root.name != "src" else (root, root.parent):
+        if (base / top).is_dir() or (base / f"{top}.py").is_file():
+            return True
+    return False
 
 
 def _insert(position: Position, content: str) -> Edit:
