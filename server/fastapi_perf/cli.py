@@ -108,10 +108,12 @@ class _LogLine(logging.Formatter):
 
 
 def _log_to_stderr() -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_LogLine())
-    logging.getLogger("fastapi_perf").addHandler(handler)
-    logging.getLogger("fastapi_perf").setLevel(logging.WARNING)
+    logger = logging.getLogger("fastapi_perf")
+    if not any(isinstance(h.formatter, _LogLine) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(_LogLine())
+        logger.addHandler(handler)
+        logger.setLevel(logging.WARNING)
 
 
 def run_check(args: argparse.Namespace) -> int:
