@@ -1,13 +1,15 @@
 """The terminal face: ``fastapi-perf check``, ``rule``, ``rules`` and ``lsp``.
 
 Exit status follows Ruff: 0 when nothing is left to report, 1 when findings
-remain, 2 for a usage or configuration error.
+remain, 2 for a usage or configuration error, and 2 when ``--fix`` could
+not write a file (the other files are still fixed).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import time
 from collections.abc import Sequence
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .checker.fixing import allowed
-from .checker.project_check import ProjectCheck, settings_start, write_atomically
+from .checker.project_check import ProjectCheck, settings_start
 from .config import ConfigError, Settings, load_settings, validate_selector
 from .report import Reported, display_path
 from .report.diffs import unified_diff
@@ -109,7 +111,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 # -- check -----------------------------------------------------------------------
 
+class _LogLine(logging.Formatter):
+    """Log records as the command's other messages look: ``fastapi-perf: warning: ...``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"fastapi-perf: {record.levelname.lower()}: {record.getMessage()}"
+
+
+def _log_to_stderr() -> None:
+    logger = logging.getLogger("fastapi_perf")
+    if not any(isinstance(h.formatter, _LogLine) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(_LogLine())
+        logger.addHandler(handler)
+        logger.setLevel(logging.WARNING)
+
+
 def run_check(args: argparse.Namespace) -> int:
+    _log_to_stderr()
     cwd = Path.cwd()
     paths = args.paths or [cwd]
     missing = [p for p in paths if not p.exists()]
@@ -122,26 +141,40 @@ def run_check(args: argparse.Namespace) -> int:
     settings = apply_cli_overrides(load_settings(settings_start(paths), args.config), args)
     unsafe = settings.unsafe_fixes
     check = ProjectCheck(paths, settings, use_cache=not args.no_cache)
+    for item in check.skipped:
+        print(f"fastapi-perf: warning: {display_path(item.path.absolute(), cwd)}: {item.reason}", file=sys.stderr)
     machine = args.output_format != "text"
     progress = Progress(enabled=not machine and not args.quiet and sys.stderr.isatty())
     outcomes = check.run(progress.update)
     progress.finish()
 
-    fixed_count = 0
-    would_fix = 0
+    fixed_count = 0  # findings settled by the fixes (written, or shown with --diff)
     diffs: list[str] = []
+    not_written: list[str] = []
     if args.fix or args.diff:
         for outcome in outcomes:
-            fixed = check.fix(outcome, unsafe)
+            name = display_path(outcome.path, cwd)
+            try:
+                fixed = check.fix(outcome, unsafe)
+            except (OSError, UnicodeDecodeError) as error:
+                not_written.append(f"{name}: cannot read it again to fix it: {error}")
+                continue
             if fixed is None:
                 continue
             if args.diff:
-                would_fix += fixed.applied
-                diffs.append(unified_diff(fixed.original, fixed.text, display_path(outcome.path, cwd)))
-            else:
-                write_atomically(outcome.path, fixed.text)
                 fixed_count += fixed.applied
-                outcome.findings = fixed.remaining
+                diffs.append(unified_diff(fixed.original, fixed.text, name))
+                continue
+            refused = check.write(fixed)
+            if refused is not None:
+                reason, is_error = refused
+                if is_error:
+                    not_written.append(f"{name}: {reason}")
+                else:
+                    print(f"fastapi-perf: warning: {name}: {reason}", file=sys.stderr)
+                continue
+            fixed_count += fixed.applied
+            outcome.findings = fixed.remaining
 
     join_runtime(args, settings, outcomes)
     for outcome in outcomes:
@@ -149,16 +182,21 @@ def run_check(args: argparse.Namespace) -> int:
             print(f"fastapi-perf: warning: {display_path(outcome.path, cwd)}: {outcome.problem}", file=sys.stderr)
         for error in outcome.rule_errors:
             print(f"fastapi-perf: error: {display_path(outcome.path, cwd)}: {error}", file=sys.stderr)
+    for line in not_written:
+        print(f"fastapi-perf: error: {line}", file=sys.stderr)
 
     if args.diff:
         emit(args, "".join(diffs))
         if not args.quiet:
-            print(f"Would fix {would_fix} finding{'s' if would_fix != 1 else ''}.", file=sys.stderr)
-        return EXIT_FINDINGS if would_fix and not args.exit_zero else EXIT_CLEAN
+            print(f"Would fix {fixed_count} finding{'s' if fixed_count != 1 else ''}.", file=sys.stderr)
+        return EXIT_FINDINGS if fixed_count and not args.exit_zero else EXIT_CLEAN
 
     reported = check.reported(outcomes, unsafe)
     hidden_unsafe = 0 if unsafe else sum(1 for r in reported if r.finding.fix and allowed(r.finding.fix, True) and not r.fixable)
-    write_report(args, reported, settings, cwd, hidden_unsafe, fixed_count)
+    checked = sum(1 for o in outcomes if not o.problem)
+    write_report(args, reported, settings, cwd, hidden_unsafe, fixed_count, checked)
+    if not_written:
+        return EXIT_ERROR  # fixes were asked for and some could not be written: say so, whatever --exit-zero says
     if reported and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
@@ -181,8 +219,15 @@ def join_runtime(args: argparse.Namespace, settings: Settings, outcomes: list[Fi
         print(f"fastapi-perf: warning: {path}: ignored: {error}", file=sys.stderr)
 
 
-def write_report(args, reported: list[Reported], settings: Settings, cwd: Path, hidden_unsafe: int, fixed: int) -> None:
+def write_report(
+    args, reported: list[Reported], settings: Settings, cwd: Path, hidden_unsafe: int, fixed: int, checked: int
+) -> None:
     from .report import github, json_output, sarif, text
+
+    if args.output_format == "text" and not checked and not reported:
+        if not args.quiet:  # "All checks passed!" would claim checks that never ran
+            emit(args, "No files were checked (see the warnings above).\n")
+        return
 
     if args.statistics and args.output_format == "text":
         emit(args, text.render_statistics(reported))

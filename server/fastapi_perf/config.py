@@ -195,8 +195,25 @@ def _blocking_table(value: Any, key: str) -> tuple[tuple[str, tuple[str, ...]], 
 
 def _per_file_ignores(value: Any, key: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(value, Mapping):
-        raise ConfigError(f"`{key}` must be a table of glob pattern to rule codes")
-    return tuple((str(pattern), _selectors(codes, f"{key}.{pattern}")) for pattern, codes in value.items())
+        raise ConfigError(f"`{key}` must be a table of glob pattern to rule codes, got {value!r}")
+    return tuple(
+        (_pattern(str(pattern), key), _selectors(codes, f"{key}.{pattern}")) for pattern, codes in value.items()
+    )
+
+
+def _patterns(value: Any, key: str) -> tuple[str, ...]:
+    return tuple(_pattern(pattern, key) for pattern in _str_list(value, key))
+
+
+def _pattern(pattern: str, key: str) -> str:
+    """A gitignore-style pattern, checked now: compiled later, a bad one would stop the run with a traceback."""
+    import pathspec
+
+    try:
+        pathspec.GitIgnoreSpec.from_lines([pattern])
+    except (ValueError, TypeError) as error:
+        raise ConfigError(f"`{key}`: `{pattern}` is not a valid gitignore-style pattern ({error})") from None
+    return pattern
 
 
 _READERS = {
@@ -204,8 +221,8 @@ _READERS = {
     "extend-select": ("extend_select", _selectors),
     "ignore": ("ignore", _selectors),
     "per-file-ignores": ("per_file_ignores", _per_file_ignores),
-    "exclude": ("exclude", _str_list),
-    "extend-exclude": ("extend_exclude", _str_list),
+    "exclude": ("exclude", _patterns),
+    "extend-exclude": ("extend_exclude", _patterns),
     "severity": ("severity", _severity_table),
     "extend-blocking-calls": ("extend_blocking_calls", _blocking_table),
     "extend-cpu-heavy-calls": ("extend_cpu_heavy_calls", _str_list),
@@ -266,28 +283,60 @@ def load_settings(start: Path, config_file: Path | None = None) -> Settings:
         raise ConfigError(f"cannot read {path}: {error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path} is not valid TOML: {error}") from None
-    table = data.get("tool", {}).get(SECTION, {})
-    if not isinstance(table, Mapping):
-        raise ConfigError(f"[tool.{SECTION}] in {path} must be a table")
-    values = parse_table(table, f"[tool.{SECTION}] in {path}")
+    check_read_keys(data, path)
+    values = parse_table(data.get("tool", {}).get(SECTION, {}), f"[tool.{SECTION}] in {path}")
     root = path.parent.resolve()
     return Settings(root=root, project_uses_fastapi=project_declares_fastapi(root, data), **values)
+
+
+# The keys of pyproject.toml read outside [tool.fastapi-perf]: dotted path -> what it must be.
+_TABLE, _STRINGS, _TABLE_OF_STRING_LISTS = "a table", "a list of strings", "a table of lists of strings"
+_READ_KEYS = (
+    (("tool",), _TABLE),
+    (("tool", SECTION), _TABLE),
+    (("tool", "poetry"), _TABLE),
+    (("tool", "poetry", "dependencies"), _TABLE),
+    (("project",), _TABLE),
+    (("project", "dependencies"), _STRINGS),
+    (("project", "optional-dependencies"), _TABLE_OF_STRING_LISTS),
+)
+
+
+def check_read_keys(data: Mapping[str, Any], path: Path) -> None:
+    """Every key fastapi-perf reads has the type it needs, or ``ConfigError`` names it."""
+    for keys, kind in _READ_KEYS:
+        value: Any = data
+        for key in keys:
+            value = value.get(key) if isinstance(value, Mapping) else None
+        if value is None or _is(value, kind):
+            continue
+        name = ".".join(keys)
+        raise ConfigError(f"`{name}` in {path} must be {kind}, got {_shown(value)}")
+
+
+def _is(value: Any, kind: str) -> bool:
+    if kind == _TABLE:
+        return isinstance(value, Mapping)
+    if kind == _STRINGS:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return isinstance(value, Mapping) and all(_is(v, _STRINGS) for v in value.values())
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 _FASTAPI_REQUIREMENT = re.compile(r"(?<![\w.-])fastapi(?![\w-])", re.IGNORECASE)
 
 
 def project_declares_fastapi(root: Path, pyproject: Mapping[str, Any]) -> bool:
-    """The detection gate: does the project depend on FastAPI?"""
-    project = pyproject.get("project", {}) if isinstance(pyproject, Mapping) else {}
-    declared: list[str] = []
-    if isinstance(project, Mapping):
-        declared += [d for d in project.get("dependencies", []) if isinstance(d, str)]
-        for group in (project.get("optional-dependencies") or {}).values():
-            declared += [d for d in group if isinstance(d, str)]
-    poetry = pyproject.get("tool", {}).get("poetry", {}) if isinstance(pyproject, Mapping) else {}
-    if isinstance(poetry, Mapping):
-        declared += list((poetry.get("dependencies") or {}).keys())
+    """The detection gate: does the project depend on FastAPI? (``pyproject`` passed ``check_read_keys``.)"""
+    project = pyproject.get("project", {})
+    declared: list[str] = list(project.get("dependencies", []))
+    for group in project.get("optional-dependencies", {}).values():
+        declared += group
+    declared += list(pyproject.get("tool", {}).get("poetry", {}).get("dependencies", {}))
     if any(_FASTAPI_REQUIREMENT.match(d.strip()) for d in declared):
         return True
     candidates = list(root.glob("requirements*.txt")) + list(root.glob("requirements/*.txt")) + [root / "setup.cfg"]

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..checker.fixing import allowed
-from ..checker.project_check import ProjectCheck, settings_start, write_atomically
+from ..checker.project_check import ProjectCheck, settings_start
 from ..config import ConfigError, Settings, load_settings, validate_selector
 from ..report import Reported, display_path
 from ..report.diffs import fix_diff, unified_diff
@@ -88,7 +88,9 @@ class Workspace:
             fixed = [f for f in (check.fix(outcome, unsafe, keep) for outcome in check.run()) if f is not None]
             if apply:
                 for file in fixed:
-                    write_atomically(file.path, file.text)
+                    refused = check.write(file)
+                    if refused is not None:
+                        raise WorkspaceError(f"{display_path(file.path, self.root)}: {refused[0]}")
         remaining = [
             Reported(f.path, finding, settings.severity_of(finding.code), allowed(finding.fix, unsafe))
             for f in fixed

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
+from ..user_dirs import own_cache
 
 CACHE_DIR = ".fastapi_perf_cache"
 FORMAT = 1
@@ -43,16 +44,9 @@ class Entry:
     """Other files whose summaries the findings used, with their content hashes."""
 
 
-def user_cache_home() -> Path:
-    if os.name == "nt":
-        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
-
-
 def signing_key() -> bytes | None:
     """This user's key for signing caches; None when it can neither be read nor made."""
-    folder = user_cache_home() / "fastapi-perf"
+    folder = own_cache()
     path = folder / "cache-key"
     try:
         key = path.read_bytes()

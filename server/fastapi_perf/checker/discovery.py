@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,8 @@ SKIPPED_DIRS = frozenset(
         "build", "dist", "site-packages", "__pypackages__", ".eggs", ".direnv", ".idea", ".vscode",
     }
 )
+_VCS_DIRS = frozenset({".git", ".hg", ".svn"})
+"""Skipped like the others, but never worth naming when a folder turns out empty."""
 
 
 class FileFilter:
@@ -61,19 +64,29 @@ class FileFilter:
 
         Remembered per folder: asking the file system for every file's
         ancestors made discovery most of a cached run over 10,000 files.
+        Climbed in a loop, not by recursion: a tree can be deeper than
+        Python's recursion limit.
         """
         chain = self._chains.get(folder)
         if chain is not None:
             return chain
-        spec = self._gitignore(folder)
-        prefix = folder.as_posix().rstrip("/") + "/"
-        own = ((prefix, spec),) if spec is not None else ()
-        if folder == folder.parent or (folder / ".git").exists():
-            chain = own
-        else:
-            chain = own + self._specs_above(folder.parent)
-        self._chains[folder] = chain
-        return chain
+        climbed: list[Path] = []
+        above: tuple = ()
+        current = folder
+        while True:
+            known = self._chains.get(current)
+            if known is not None:
+                above = known
+                break
+            climbed.append(current)
+            if current == current.parent or (current / ".git").exists():
+                break
+            current = current.parent
+        for current in reversed(climbed):  # from the top down, each folder's chain is its own spec + its parent's
+            spec = self._gitignore(current)
+            own = ((current.as_posix().rstrip("/") + "/", spec),) if spec is not None else ()
+            above = self._chains[current] = own + above
+        return above
 
     def _gitignore(self, folder: Path) -> "pathspec.GitIgnoreSpec | None":
         if folder not in self._gitignores:
@@ -95,39 +108,131 @@ def _relative(path: Path, root: Path) -> str | None:
         return None
 
 
-def discover(paths: Iterable[Path], file_filter: FileFilter) -> Iterator[Path]:
-    """Python files under ``paths``, each once, in a stable order."""
+@dataclass
+class Skipped:
+    """A path named on the command line that gives nothing to check, and why."""
+
+    path: Path
+    reason: str
+
+
+@dataclass
+class _Seen:
+    """What a walk passed over, to explain a folder that yields no file."""
+
+    excluded: int = 0
+    """Folders and ``*.py`` files excluded by ``exclude`` or a ``.gitignore``."""
+    skipped_dirs: list[str] = field(default_factory=list)
+    """Virtual environments, ``node_modules``, build output and tool caches."""
+    special: int = 0
+    """FIFOs, sockets and devices named ``*.py``."""
+
+    def explain(self) -> str:
+        parts = []
+        if self.excluded:
+            parts.append(f"{self.excluded} excluded by `exclude` or `.gitignore`")
+        if self.skipped_dirs:
+            names = ", ".join(f"`{name}`" for name in self.skipped_dirs[:3]) + (", ..." if len(self.skipped_dirs) > 3 else "")
+            parts.append(f"{_count(len(self.skipped_dirs), 'folder')} never checked ({names}: virtual environments, "
+                         "dependencies, build output, tool caches)")
+        if self.special:
+            parts.append(f"{_count(self.special, 'FIFO or device')} named `*.py`")
+        return "no Python files in it" + (f" (skipped: {'; '.join(parts)})" if parts else "")
+
+
+def _count(n: int, noun: str) -> str:
+    if n == 1:
+        return f"1 {noun}"
+    return f"{n} {'FIFOs or devices' if noun == 'FIFO or device' else noun + 's'}"
+
+
+def discover(paths: Iterable[Path], file_filter: FileFilter, skipped: list[Skipped] | None = None) -> Iterator[Path]:
+    """Python files under ``paths``, each once, in a stable order.
+
+    A named path that yields nothing (a FIFO or a device, a folder without
+    a file to check) is added to ``skipped`` with the reason.
+    """
     seen: set[Path] = set()
     for given in paths:
         path = given.absolute()
-        if path.is_file():
+        kind = _kind(path)
+        if kind == "file":
             if path not in seen:
                 seen.add(path)
                 yield path
             continue
-        for found in sorted(_walk(path, file_filter)):
+        if kind != "folder":
+            if skipped is not None:
+                skipped.append(Skipped(given, f"skipped: {kind}, not a regular file"))
+            continue
+        passed = _Seen()
+        found_any = False
+        for found in sorted(_walk(path, file_filter, passed)):
+            found_any = True
             if found not in seen:
                 seen.add(found)
                 yield found
+        if not found_any and skipped is not None:
+            skipped.append(Skipped(given, f"nothing to check: {passed.explain()}"))
 
 
-def _walk(top: Path, file_filter: FileFilter) -> Iterator[Path]:
-    for folder, dirnames, filenames in os.walk(top):
-        base = Path(folder)
-        kept = []
-        for name in sorted(dirnames):
-            child = base / name
-            if name in SKIPPED_DIRS or name.endswith(".egg-info") or (child / "pyvenv.cfg").exists():
-                continue
-            if file_filter.excluded(child, is_dir=True):
-                continue
-            kept.append(name)
-        dirnames[:] = kept
-        for name in filenames:
-            if name.endswith(".py"):
-                child = base / name
-                if not file_filter.excluded(child, is_dir=False) and _regular(child):
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _kind(path: Path) -> str:
+    """``file``, ``folder``, or what else the path is (links followed)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return "file"  # unreadable or gone: the runner reports it on its own line
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    return next((name for test, name in _KINDS if test(mode)), "not a file or folder")
+
+
+def _walk(top: Path, file_filter: FileFilter, passed: _Seen) -> Iterator[Path]:
+    """``*.py`` files under ``top``; links to folders are not followed.
+
+    A loop over a stack rather than ``os.walk``, which recurses once per
+    level on Python 3.11 and older: a tree 1,500 folders deep is legal.
+    """
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listed = sorted(entries, key=lambda entry: entry.name)
+        except OSError:
+            continue  # unreadable or gone since it was listed, as os.walk skips it
+        subfolders = []
+        for entry in listed:
+            name = entry.name
+            child = folder / name
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if name in SKIPPED_DIRS or name.endswith(".egg-info") or (child / "pyvenv.cfg").exists():
+                    if name not in _VCS_DIRS:
+                        passed.skipped_dirs.append(name)
+                elif file_filter.excluded(child, is_dir=True):
+                    passed.excluded += 1
+                elif not entry.is_symlink():
+                    subfolders.append(child)
+            elif name.endswith(".py"):
+                if file_filter.excluded(child, is_dir=False):
+                    passed.excluded += 1
+                elif _regular(child):
                     yield child
+                else:
+                    passed.special += 1
+        stack.extend(reversed(subfolders))
 
 
 def _regular(path: Path) -> bool:

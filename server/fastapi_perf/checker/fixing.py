@@ -8,10 +8,12 @@ to a bounded number of rounds.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
 from ..analysis.findings import Applicability, Edit, Finding, Fix, Position
 from ..analysis.source.positions import split_lines
+from .unused_imports import drop_imports_left_unused
 
 MAX_ROUNDS = 10
 
@@ -111,9 +113,11 @@ def fix_text(
 
     A round whose result no longer compiles (when the input did) is undone
     and its fixes are tried one at a time, dropping any that breaks the code:
-    a fix must never leave a file that Python rejects.
+    a fix must never leave a file that Python rejects. Imports the fixes
+    left unused are removed at the end (``drop_imports_left_unused``).
     """
     applied = 0
+    original = text
     valid = compiles(text)
     findings = analyse(text)
     rejected: set[tuple] = set()
@@ -131,7 +135,33 @@ def fix_text(
         text = new_text
         applied += len(fixed)
         findings = analyse(text)
+    if applied:
+        cleaned = drop_imports_left_unused(original, text)
+        if cleaned != text:
+            text = cleaned
+            findings = analyse(text)
     return text, applied, findings
+
+
+def resolved(before: Iterable[Finding], after: Iterable[Finding], unsafe: bool) -> int:
+    """How many of the findings ``before`` offered a fix for are gone ``after`` fixing.
+
+    This is the count the summary promised ("[*] 11 fixable"), so it is
+    what ``--fix`` reports. It can exceed the fixes applied: a fix may
+    settle another finding too (``async def`` made ``def`` leaves nothing
+    to offload inside it).
+    """
+    left = Counter((f.code, f.message) for f in after)
+    count = 0
+    for finding in before:
+        if not allowed(finding.fix, unsafe):
+            continue
+        key = (finding.code, finding.message)
+        if left[key]:
+            left[key] -= 1
+        else:
+            count += 1
+    return count
 
 
 def _identity(finding: Finding) -> tuple:
@@ -146,3 +176,4 @@ def _one_by_one(text: str, fixes: list[Finding], rejected: set[tuple]) -> tuple[
             return candidate, [finding]  # positions of the others moved: re-analyse first
         rejected.add(_identity(finding))
     return text, good
+

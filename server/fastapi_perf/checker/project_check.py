@@ -7,8 +7,6 @@ writes; keeping that here means an agent sees what the terminal sees.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +14,10 @@ from pathlib import Path
 from ..analysis.findings import Finding
 from ..config import Settings
 from ..report import Reported
-from .discovery import FileFilter, _spec, discover
-from .fixing import allowed, fix_text
+from .discovery import FileFilter, Skipped, _spec, discover
+from .fixing import allowed, fix_text, resolved
 from .runner import FileOutcome, Runner, analyse_source
+from .writing import checked_trees, read_source, refusal, write_source
 
 
 @dataclass(slots=True)
@@ -27,7 +26,9 @@ class FixedFile:
     original: str
     text: str
     applied: int
+    """Findings the fixes settled: what the summary promised as fixable, when all went well."""
     remaining: list[Finding]
+    bom: bool = False
 
 
 class ProjectCheck:
@@ -43,7 +44,11 @@ class ProjectCheck:
         """``readable``: files it rejects are neither checked nor read for calls (``refused`` lists them)."""
         self.settings = settings
         file_filter = FileFilter(settings.root or Path.cwd(), settings.exclude + settings.extend_exclude)
-        found = list(discover(paths, file_filter))
+        self.skipped: list[Skipped] = []
+        """Named paths that gave nothing to check (a FIFO, a device, an empty folder), with why."""
+        found = list(discover(paths, file_filter, self.skipped))
+        self.trees = checked_trees(paths)
+        """The real folders fixes may be written in."""
         self.files = [f for f in found if readable is None or readable(f)]
         self.refused = [f for f in found if readable is not None and not readable(f)]
         self.project_files: list[Path] = []
@@ -73,12 +78,13 @@ class ProjectCheck:
 
         ``keep`` narrows the findings whose fixes may be applied (the MCP
         server's ``codes``). The file is analysed again after each round of
-        fixes, as ``--fix`` does.
+        fixes, as ``--fix`` does. Raises ``OSError``/``UnicodeDecodeError``
+        when the file cannot be read again.
         """
-        if outcome.problem or not any(allowed(f.fix, unsafe) and (keep is None or keep(f)) for f in self.findings(outcome)):
+        before = [f for f in self.findings(outcome) if keep is None or keep(f)]
+        if outcome.problem or not any(allowed(f.fix, unsafe) for f in before):
             return None
-        with open(outcome.path, encoding="utf-8", newline="") as stream:
-            original = stream.read()  # newline="": the fix keeps the file's line endings
+        original, bom = read_source(outcome.path)  # bytes decoded as they are: line endings are kept
 
         def analyse(text: str) -> list[Finding]:
             found = self.ignores.filter(
@@ -86,23 +92,25 @@ class ProjectCheck:
             )
             return found if keep is None else [f for f in found if keep(f)]
 
-        text, applied, remaining = fix_text(original, analyse, unsafe)
+        text, _, remaining = fix_text(original, analyse, unsafe)
         if text == original:
             return None
-        return FixedFile(outcome.path, original, text, applied, remaining)
+        return FixedFile(outcome.path, original, text, resolved(before, remaining, unsafe), remaining, bom)
 
+    def write(self, fixed: FixedFile) -> tuple[str, bool] | None:
+        """Write a fixed file (atomically, mode and BOM kept); else why not, and whether that is an error.
 
-def write_atomically(path: Path, text: str) -> None:
-    """Replace the file in one step: a reader (or a crash) never sees half a fix."""
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.chmod(temporary, path.stat().st_mode & 0o7777)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        A file that links out of the checked trees is left alone (a warning);
+        one that is read-only or cannot be written is an error.
+        """
+        refused = refusal(fixed.path, self.trees)
+        if refused is not None:
+            return refused
+        try:
+            write_source(fixed.path, fixed.text, fixed.bom)
+        except OSError as error:
+            return f"cannot write the fixes: {error.strerror or error}", True
+        return None
 
 
 def settings_start(paths: Sequence[Path]) -> Path:

@@ -83,7 +83,9 @@ def build_inference(settings: Settings):
         return None
     from ..analysis.names.inference import Inference
 
-    return Inference(settings.root, eager=True, budget_s=INFERENCE_BUDGET_S)
+    from ..user_dirs import jedi_cache
+
+    return Inference(settings.root, eager=True, budget_s=INFERENCE_BUDGET_S, cache_folder=jedi_cache())
 
 
 def analyse_source(

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from ..analysis.names.inference import Inference
+from ..user_dirs import jedi_cache
 from .documents import OpenDocument
 from .server import FastApiPerfServer
 
@@ -39,7 +40,8 @@ def attach_inference(ls: FastApiPerfServer, doc: OpenDocument) -> None:
         return
     root = settings.root
     doc.analysis.inference = Inference(
-        root, interpreter=ls.editor.interpreter, trusted=getattr(ls, "trusted", True), eager=False, budget_s=ANSWER_BUDGET_S
+        root, interpreter=ls.editor.interpreter, trusted=getattr(ls, "trusted", True), eager=False, budget_s=ANSWER_BUDGET_S,
+        cache_folder=jedi_cache(),
     )
     doc.analysis.path = str(doc.path) if doc.path else None
 

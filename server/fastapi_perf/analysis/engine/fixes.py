@@ -62,8 +62,22 @@ def open_paren(ctx: RuleContext, call: ast.Call) -> Position | None:
     return Position(func.end.line, index + 1)
 
 
+def can_await(site: CallSite) -> bool:
+    """Whether ``await`` may go in front of the call without changing what the code means.
+
+    Only directly in the body of an ``async def`` (a list, set or dict
+    comprehension there included): in a lambda or a nested ``def`` it is a
+    syntax error, and in a generator expression it turns the generator
+    asynchronous, so ``sum(... for ...)`` fails with ``TypeError`` at run time.
+    """
+    fn = site.function
+    return fn is not None and fn.is_async and not site.in_lambda and not site.in_generator
+
+
 def await_edits(ctx: RuleContext, site: CallSite, head: str) -> list[Edit] | None:
     """Replace ``callee(`` with ``await <head>(``, keeping the arguments as written."""
+    if not can_await(site):
+        return None
     call = site.node
     paren = open_paren(ctx, call)
     if paren is None:
@@ -78,6 +92,8 @@ def await_edits(ctx: RuleContext, site: CallSite, head: str) -> list[Edit] | Non
 
 def offload_edits(ctx: RuleContext, site: CallSite, runner: str) -> list[Edit] | None:
     """``f(a, k=v)`` becomes ``await runner(f, a, k=v)``: the call moves to a worker thread."""
+    if not can_await(site):
+        return None
     call = site.node
     if any(type(a) is ast.Starred for a in call.args) and runner.endswith("run_sync"):
         return None

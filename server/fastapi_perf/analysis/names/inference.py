@@ -15,7 +15,9 @@ concerned and publishes again); in the CLI they are answered at once, each
 file within a time budget. A failure or a timeout means "unknown". jedi
 analyses source statically and never imports the project's code; it runs
 the editor's interpreter to introspect compiled libraries only when the
-workspace is trusted.
+workspace is trusted. Its parse cache is fastapi-perf's own, per version,
+under the user's cache folder, and a damaged entry there is removed and
+the question asked again, with a warning.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 import ast
 import logging
 import time
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +44,8 @@ def _interesting_methods() -> frozenset[str]:
 
 
 INTERESTING = _interesting_methods()
+MAX_REPAIRS = 50
+"""Damaged cache entries removed while answering one batch of questions, at most."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +65,10 @@ class Inference:
         trusted: bool = True,
         eager: bool = False,
         budget_s: float = 1.0,
+        cache_folder: Path | None = None,
     ) -> None:
+        """``cache_folder``: jedi's parse cache, one of fastapi-perf's own (``user_dirs.jedi_cache``),
+        which this class may repair; None leaves jedi's shared default alone."""
         self.root = root
         self.interpreter = interpreter if trusted else None
         self.trusted = trusted
@@ -73,6 +81,7 @@ class Inference:
         self._spent = 0.0
         self.asked = 0
         """Questions jedi answered (tests and benchmarks read it)."""
+        self.cache_folder = cache_folder
 
     # -- questions -------------------------------------------------------------
     def type_of(self, key: tuple, line: int, column: int, text: str | None, path: str | None) -> str | None:
@@ -105,25 +114,71 @@ class Inference:
         if not questions:
             return
         started = time.monotonic()
+        removed: set[Path] = set()
         try:
-            import jedi
-
-            project, environment = self._jedi_setup(jedi)
-            script = jedi.Script(text, path=path, project=project, environment=environment)
-            for question in questions:
-                if self._spent + (time.monotonic() - started) >= self.budget_s:
-                    break  # out of time: the rest stay unknown (and are asked again later)
-                self.answers[question.key] = _instance_type(script, question)
-                self.asked += 1
-        except Exception as error:  # jedi failing must never fail an analysis
-            log.debug("jedi could not answer: %s", error)
-            for question in questions:
-                self.answers.setdefault(question.key, None)
+            while True:
+                try:
+                    self._ask(text, path, questions, started)
+                    return
+                except Exception as error:  # jedi failing must never fail an analysis
+                    # Each damaged entry is removed and the questions asked once more without it,
+                    # on a fresh budget: a repair happens once, the next runs read the cache again.
+                    if len(removed) < MAX_REPAIRS and self._forget_damaged_cache(error, removed):
+                        started = time.monotonic()
+                        continue
+                    log.debug("jedi could not answer: %s", error)
+                    for question in questions:
+                        self.answers.setdefault(question.key, None)
+                    return
         finally:
             self._spent += time.monotonic() - started
 
+    def _ask(self, text: str, path: str | None, questions: list[Question], started: float) -> None:
+        import jedi
+
+        project, environment = self._jedi_setup(jedi)
+        script = jedi.Script(text, path=path, project=project, environment=environment)
+        for question in questions:
+            if self._spent + (time.monotonic() - started) >= self.budget_s:
+                break  # out of time: the rest stay unknown (and are asked again later)
+            self.answers[question.key] = _instance_type(script, question)
+            self.asked += 1
+
+    def _forget_damaged_cache(self, error: BaseException, removed: set[Path]) -> bool:
+        """Remove the cache entry jedi failed to read (a truncated pickle, say); True if there was one.
+
+        parso keeps every parsed module as a pickle in jedi's cache folder
+        and unpickles it on the next run without a check: one damaged file
+        made every question fail, so inference was off for good. Only files
+        in fastapi-perf's own cache folder are removed.
+        """
+        if self.cache_folder is None:
+            return False
+        folder = self.cache_folder.resolve()
+        damaged = _damaged_entry(error)
+        if damaged is None or damaged in removed or folder not in damaged.resolve().parents:
+            return False
+        removed.add(damaged)
+        try:
+            damaged.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as unlink_error:
+            log.warning("jedi's cache entry %s is damaged (%s) and cannot be removed: %s", damaged, error, unlink_error)
+            return False
+        log.warning("jedi's cache entry %s was damaged (%s: %s); removed it and asked again", damaged, type(error).__name__, error)
+        return True
+
     def _jedi_setup(self, jedi):
         if self._project is None:
+            # Our own cache, per version: never a folder other tools (or versions) write, and one
+            # this class may repair (``_forget_damaged_cache``).
+            if self.cache_folder is not None:
+                try:
+                    self.cache_folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+                    jedi.settings.cache_directory = str(self.cache_folder)
+                except OSError as error:
+                    log.debug("jedi keeps its own cache: %s", error)
             interpreter = self.interpreter if self.trusted else None
             self._project = jedi.Project(
                 path=str(self.root) if self.root else ".",
@@ -135,6 +190,15 @@ class Inference:
             # interpreter (jedi's default may pick the workspace's virtualenv).
             self._environment = None if self.trusted else jedi.InterpreterEnvironment()
         return self._project, self._environment
+
+
+def _damaged_entry(error: BaseException) -> Path | None:
+    """The cache file parso was reading when ``error`` was raised, if it was reading one."""
+    for frame, _ in traceback.walk_tb(error.__traceback__):
+        if frame.f_globals.get("__name__") == "parso.cache" and frame.f_code.co_name == "_load_from_file_system":
+            entry = frame.f_locals.get("cache_path")
+            return Path(entry) if isinstance(entry, (str, Path)) else None
+    return None
 
 
 def _instance_type(script, question: Question) -> str | None:

@@ -14,9 +14,10 @@ from .facts import Binding, CallSite, ChunkFacts, ClassInfo, FunctionInfo, Param
 
 # A frame is what the walk knows about where a node sits:
 # (enclosing function, enclosing class body, loop depth, inside a lambda,
-# inside an ``except`` handler, inside a conditional branch).
-Frame = tuple[FunctionInfo | None, ClassInfo | None, int, bool, bool, bool]
-_MODULE: Frame = (None, None, 0, False, False, False)
+# inside an ``except`` handler, inside a conditional branch, inside a
+# generator expression: an ``await`` there would make it an async generator).
+Frame = tuple[FunctionInfo | None, ClassInfo | None, int, bool, bool, bool, bool]
+_MODULE: Frame = (None, None, 0, False, False, False, False)
 
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
@@ -51,10 +52,10 @@ def extract(statements: list[ast.stmt]) -> ChunkFacts:
             _enter_class(facts, node, frame, push)
             continue
         elif kind is ast.Lambda:
-            fn, cls, loop, _, handler, branch = frame
+            fn, cls, loop, _, handler, branch, gen = frame
             for d in node.args.defaults + [d for d in node.args.kw_defaults if d is not None]:
                 push((d, node, frame))
-            push((node.body, node, (fn, cls, loop, True, handler, branch)))
+            push((node.body, node, (fn, cls, loop, True, handler, branch, gen)))
             continue
         elif kind is ast.Await:
             if frame[0] is not None:
@@ -102,12 +103,12 @@ def extract(statements: list[ast.stmt]) -> ChunkFacts:
                 _bind_name(facts, node.name, None, frame)
             if node.type is not None:
                 push((node.type, node, frame))
-            fn, cls, loop, lam, _, _ = frame
-            _push_all(push, node.body, node, (fn, cls, loop, lam, True, True))
+            fn, cls, loop, lam, _, _, gen = frame
+            _push_all(push, node.body, node, (fn, cls, loop, lam, True, True, gen))
             continue
         elif kind is ast.If or kind is ast.IfExp:
-            fn, cls, loop, lam, handler, _ = frame
-            branch_frame: Frame = (fn, cls, loop, lam, handler, True)
+            fn, cls, loop, lam, handler, _, gen = frame
+            branch_frame: Frame = (fn, cls, loop, lam, handler, True, gen)
             if kind is ast.If:
                 _push_all(push, node.orelse, node, branch_frame)
                 _push_all(push, node.body, node, branch_frame)
@@ -117,8 +118,8 @@ def extract(statements: list[ast.stmt]) -> ChunkFacts:
             push((node.test, node, frame))
             continue
         elif kind is ast.match_case:
-            fn, cls, loop, lam, handler, _ = frame
-            _push_all(push, node.body, node, (fn, cls, loop, lam, handler, True))
+            fn, cls, loop, lam, handler, _, gen = frame
+            _push_all(push, node.body, node, (fn, cls, loop, lam, handler, True, gen))
             if node.guard is not None:
                 push((node.guard, node, frame))
             continue
@@ -127,8 +128,8 @@ def extract(statements: list[ast.stmt]) -> ChunkFacts:
                 if item.optional_vars is not None:
                     _bind_target(facts, item.optional_vars, item.context_expr, frame)
         elif kind is ast.For or kind is ast.While:
-            fn, cls, loop, lam, handler, branch = frame
-            inner: Frame = (fn, cls, loop + 1, lam, handler, branch)
+            fn, cls, loop, lam, handler, branch, gen = frame
+            inner: Frame = (fn, cls, loop + 1, lam, handler, branch, gen)
             if kind is ast.For:
                 _bind_target(facts, node.target, None, frame)
                 _push_all(push, node.orelse, node, frame)
@@ -141,8 +142,9 @@ def extract(statements: list[ast.stmt]) -> ChunkFacts:
                 push((node.test, node, inner))
             continue
         elif kind in _COMPREHENSIONS:
-            fn, cls, loop, lam, handler, branch = frame
-            inner = (fn, cls, loop + 1, lam, handler, branch)
+            fn, cls, loop, lam, handler, branch, gen = frame
+            # The first iterable is evaluated outside the comprehension, the rest inside.
+            inner = (fn, cls, loop + 1, lam, handler, branch, gen or kind is ast.GeneratorExp)
             generators = node.generators
             for i, gen in enumerate(generators):
                 if gen.is_async and fn is not None:
@@ -184,8 +186,8 @@ def _push_all(push: Any, nodes: list[ast.AST], parent: ast.AST, frame: Frame) ->
 
 
 def _record_call(facts: ChunkFacts, node: ast.Call, parent: ast.AST | None, frame: Frame, awaited: bool) -> None:
-    fn, cls, loop, lam, handler, branch = frame
-    site = CallSite(node, fn, parent, awaited, loop, lam, handler, branch)
+    fn, cls, loop, lam, handler, branch, gen = frame
+    site = CallSite(node, fn, parent, awaited, loop, lam, handler, branch, gen)
     if fn is None:
         facts.module_calls.append(site)
     else:
@@ -207,7 +209,7 @@ def _record_call(facts: ChunkFacts, node: ast.Call, parent: ast.AST | None, fram
 
 
 def _enter_function(facts: ChunkFacts, node: ast.FunctionDef | ast.AsyncFunctionDef, frame: Frame, push: Any) -> None:
-    outer, cls, _, _, _, _ = frame
+    outer, cls, _, _, _, _, _ = frame
     if cls is not None:
         qualname = f"{cls.qualname}.{node.name}"
         class_name: str | None = cls.name
@@ -247,7 +249,7 @@ def _enter_function(facts: ChunkFacts, node: ast.FunctionDef | ast.AsyncFunction
         outer.assigned.setdefault(node.name, []).append(None)
     else:
         facts.bindings[node.name] = Binding(node.name, "function", node)
-    inner: Frame = (info, None, 0, False, False, False)
+    inner: Frame = (info, None, 0, False, False, False, False)
     _push_all(push, node.body, node, inner)
     # Decorators, defaults and annotations run where the function is defined.
     for arg in positional + args.kwonlyargs + [a for a in (args.vararg, args.kwarg) if a is not None]:
@@ -261,7 +263,7 @@ def _enter_function(facts: ChunkFacts, node: ast.FunctionDef | ast.AsyncFunction
 
 
 def _enter_class(facts: ChunkFacts, node: ast.ClassDef, frame: Frame, push: Any) -> None:
-    outer, outer_cls, loop, lam, handler, branch = frame
+    outer, outer_cls, loop, lam, handler, branch, gen = frame
     prefix = outer_cls.qualname + "." if outer_cls is not None else (outer.qualname + ".<locals>." if outer else "")
     info = ClassInfo(node, node.name, prefix + node.name)
     facts.classes.append(info)
@@ -270,7 +272,7 @@ def _enter_class(facts: ChunkFacts, node: ast.ClassDef, frame: Frame, push: Any)
         facts.bindings[node.name] = Binding(node.name, "class", node)
     elif outer is not None:
         outer.assigned.setdefault(node.name, []).append(None)
-    _push_all(push, node.body, node, (outer, info, loop, lam, handler, branch))
+    _push_all(push, node.body, node, (outer, info, loop, lam, handler, branch, gen))
     for keyword in node.keywords:
         push((keyword.value, node, frame))
     _push_all(push, node.bases, node, frame)
@@ -278,7 +280,7 @@ def _enter_class(facts: ChunkFacts, node: ast.ClassDef, frame: Frame, push: Any)
 
 
 def _record_import(facts: ChunkFacts, node: ast.Import | ast.ImportFrom, frame: Frame) -> None:
-    fn, cls, _, _, _, _ = frame
+    fn, cls, _, _, _, _, _ = frame
     if type(node) is ast.Import:
         pairs = []
         for alias in node.names:
@@ -329,7 +331,7 @@ def _bind_target(
 def _bind_name(
     facts: ChunkFacts, name: str, value: ast.expr | None, frame: Frame, annotation: ast.expr | None = None
 ) -> None:
-    fn, cls, _, _, _, _ = frame
+    fn, cls, _, _, _, _, _ = frame
     facts.reads.add(name)
     if fn is not None:
         fn.assigned.setdefault(name, []).append(value)

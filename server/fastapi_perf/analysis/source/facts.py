@@ -37,6 +37,9 @@ class CallSite:
     """Inside an ``except`` block: runs only when something failed."""
     conditional: bool = False
     """Inside a branch (``if``/``else``, a ``match`` case, ``except``): runs on some calls only."""
+    in_generator: bool = False
+    """Inside a generator expression (not its first iterable): an ``await`` there would make it an
+    asynchronous generator, which ``sum()`` or ``list()`` cannot iterate."""
 
 
 @dataclass(slots=True, eq=False)

@@ -168,6 +168,8 @@ def _to_async(fn: FunctionInfo, calls: list[CallSite], ctx: RuleContext) -> Fix 
             return None
     if any(ctx.module.blocking.direct(c) or ctx.module.blocking.reasons(c) for c in fn.calls if not c.in_lambda):
         return None  # as a coroutine it would block the loop
+    if any(call.in_generator for call in calls):
+        return None  # `await` would make the generator expression asynchronous
     start = ctx.chunk.position(fn.node.lineno, fn.node.col_offset)
     if not _DEF.match(ctx.chunk.line(start.line), start.column):
         return None

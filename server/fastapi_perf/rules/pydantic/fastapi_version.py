@@ -72,18 +72,27 @@ def _declared_in(folder: Path) -> bool | None:
 
 def _pyproject_specs(path: Path) -> list[str]:
     data = tomllib.loads(path.read_text(encoding="utf-8", errors="replace"))
-    project = data.get("project", {})
-    lines = list(project.get("dependencies", []))
-    for group in (project.get("optional-dependencies") or {}).values():
-        lines += group
+    project = _table(data, "project")
+    lines = _list(project.get("dependencies"))
+    for group in _table(project, "optional-dependencies").values():
+        lines += _list(group)
     specs = [spec for line in lines if isinstance(line, str) for spec in _spec(line)]
-    poetry = data.get("tool", {}).get("poetry", {}).get("dependencies", {})
-    value = poetry.get("fastapi") if isinstance(poetry, dict) else None
+    value = _table(_table(_table(data, "tool"), "poetry"), "dependencies").get("fastapi")
     if isinstance(value, dict):
         value = value.get("version")
     if isinstance(value, str):
         specs.append(value)
     return specs
+
+
+def _table(holder: dict, key: str) -> dict:
+    """``holder[key]`` if it is a table: a wrong type is the configuration's error to report, not this rule's."""
+    value = holder.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: object) -> list:
+    return list(value) if isinstance(value, list) else []
 
 
 def _spec(requirement: str) -> list[str]:
