@@ -5,7 +5,7 @@ Beyond what ``tests/lsp`` uses, the client here records every
 ``window/showMessage``, and every line the server writes to stderr, so a
 test can assert that nothing was logged as an error and no traceback was
 printed. It also reads the server's copy of a document through the
-``fastapi-perf/documentText`` debugging request (``lsp/debug.py``).
+``fastapi-perf/documentText`` debugging request (``lsp/handlers/debug.py``).
 
 Positions: the client keeps its documents as Python strings and converts
 offsets to LSP positions in the negotiated encoding itself, splitting lines
@@ -89,7 +89,7 @@ class RecordingClient(LanguageClient):
         return found
 
     async def stuck(self, what: str) -> AssertionError:
-        """An error for a wait that timed out, with the server's stacks (``lsp/debug.py``) in it."""
+        """An error for a wait that timed out, with the server's stacks (``lsp/handlers/debug.py``) in it."""
         server = self._server
         if server is None or server.returncode is not None:
             return AssertionError(f"{what}: the server is not running (exit status {server and server.returncode})")

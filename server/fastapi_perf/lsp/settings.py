@@ -48,7 +48,7 @@ EDITOR_SETTINGS: dict[str, tuple[str, Any, str]] = {
 
 # Keys the editor extension uses for itself; accepted and ignored here.
 _CLIENT_ONLY = {"path", "interpreter", "trace", "importStrategy", "showNotifications", "enable", "args"}
-# Read once, from ``initializationOptions``, by ``trusted_from`` (lifecycle.py); ignored
+# Read once, from ``initializationOptions``, by ``trusted_from`` (``handlers/lifecycle.py``); ignored
 # afterwards, so a workspace's own settings can never make the server trust it.
 _INITIALIZE_ONLY = {"trusted"}
 
