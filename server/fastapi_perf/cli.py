@@ -17,7 +17,7 @@ from pathlib import Path
 from . import __version__
 from .checker.discovery import FileFilter, discover
 from .checker.fixing import allowed, fix_text
-from .checker.runner import FileOutcome, Runner, analyse_source
+from .checker.runner import Runner, analyse_source
 from .config import ConfigError, Settings, load_settings, validate_selector
 from .report import Reported, display_path
 
@@ -123,17 +123,16 @@ def run_check(args: argparse.Namespace) -> int:
     outcomes = runner.run(files, progress.update, project_files)
     progress.finish()
 
-    ignores = PerFileIgnores(settings)
     fixed_count = 0
     would_fix = 0
     diffs: list[str] = []
     if args.fix or args.diff:
         for outcome in outcomes:
-            if outcome.problem or not any(allowed(f.fix, unsafe) for f in ignores.filter(outcome)):
+            if outcome.problem or not any(allowed(f.fix, unsafe) for f in settings.without_ignored(outcome.path, outcome.findings)):
                 continue
             original = outcome.path.read_text(encoding="utf-8")
-            analyse = lambda text, path=outcome.path: ignores.filter(  # noqa: E731
-                analyse_source(path, text, runner.engine, settings, runner.index)
+            analyse = lambda text, path=outcome.path: settings.without_ignored(  # noqa: E731
+                path, analyse_source(path, text, runner.engine, settings, runner.index).findings
             )
             new_text, applied, remaining = fix_text(original, analyse, unsafe)
             if new_text == original:
@@ -164,7 +163,7 @@ def run_check(args: argparse.Namespace) -> int:
     reported = [
         Reported(o.path, f, settings.severity_of(f.code), allowed(f.fix, unsafe))
         for o in outcomes
-        for f in ignores.filter(o)
+        for f in settings.without_ignored(o.path, o.findings)
     ]
     hidden_unsafe = 0 if unsafe else sum(1 for r in reported if r.finding.fix and allowed(r.finding.fix, True) and not r.fixable)
     write_report(args, reported, settings, cwd, hidden_unsafe, fixed_count)
@@ -225,28 +224,6 @@ def _common_parts(parts: list[tuple[str, ...]]) -> tuple[str, ...]:
         if any(p[index] != part for p in parts):
             return shortest[:index] or ("/",)
     return shortest
-
-
-class PerFileIgnores:
-    """``per-file-ignores``: glob (gitignore syntax) to the codes it silences."""
-
-    def __init__(self, settings: Settings) -> None:
-        from .checker.discovery import _spec
-
-        self.root = settings.root
-        self.rules = [(_spec([pattern]), codes) for pattern, codes in settings.per_file_ignores]
-
-    def filter(self, outcome: FileOutcome) -> list:
-        if not self.rules:
-            return outcome.findings
-        try:
-            relative = outcome.path.relative_to(self.root).as_posix() if self.root else outcome.path.name
-        except ValueError:
-            relative = outcome.path.name
-        codes = [c for spec, cs in self.rules if spec.match_file(relative) for c in cs]
-        if not codes:
-            return outcome.findings
-        return [f for f in outcome.findings if not (f.code and any(c == "ALL" or f.code.startswith(c) for c in codes))]
 
 
 class Progress:

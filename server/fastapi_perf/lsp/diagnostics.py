@@ -54,7 +54,7 @@ def diagnostics_json(ls: FastApiPerfServer, doc: OpenDocument) -> list[str]:
             continue
         entry = before.get(id(findings))
         if entry is None or entry[0] is not findings:
-            entry = (findings, [compact(to_diagnostic(doc, f, encoding, elsewhere)) for f in findings])
+            entry = (findings, [compact(to_diagnostic(doc, f, encoding, elsewhere)) for f in doc.shown(findings)])
         kept[id(findings)] = entry  # the list is held here, so its id stays its own
         result.extend(entry[1])
     doc.serialised = kept
@@ -119,7 +119,7 @@ def matches_current(ls: FastApiPerfServer, doc: OpenDocument, diagnostic: types.
     analysis = doc.latest()  # catches up if settings or the index changed since the last run
     encoding = ls.encoding
     wanted = (diagnostic.range.start.line, diagnostic.range.start.character, diagnostic.range.end.line, diagnostic.range.end.character)
-    for finding in analysis.findings:
+    for finding in doc.shown(analysis.findings):
         if finding.code != diagnostic.code or finding.range.start.line != wanted[0]:
             continue
         span = lsp_range(doc, finding.range, encoding)

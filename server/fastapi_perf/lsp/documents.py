@@ -22,7 +22,7 @@ from pygls.uris import to_fs_path
 
 from ..analysis.document import Document
 from ..analysis.engine import Engine
-from ..analysis.findings import Position
+from ..analysis.findings import Finding, Position
 from ..analysis.incremental import Analysis, IncrementalAnalysis
 from ..analysis.positions import char_to_units, units_to_char
 from ..config import Settings
@@ -94,6 +94,10 @@ class OpenDocument:
             last = self.analysis.run()
             self._analysed = self.stamp
         return last
+
+    def shown(self, findings: list[Finding]) -> list[Finding]:
+        """``findings`` less the codes ``per-file-ignores`` silences in this file, as in the CLI."""
+        return self.settings.without_ignored(self.path, findings)
 
     @property
     def current(self) -> Analysis | None:

@@ -24,7 +24,7 @@ FIX_ALL = "source.fixAll.fastapi-perf"
 def has_fixes(doc: OpenDocument) -> bool:
     """Whether the last analysis found anything with a fix (fix-all is offered then)."""
     last = doc.analysis.last
-    return last is not None and any(f.fix is not None for f in last.findings)
+    return last is not None and any(f.fix is not None for f in doc.shown(last.findings))
 
 
 def fix_all_edits(ls: FastApiPerfServer, doc: OpenDocument) -> list[dict]:
@@ -35,7 +35,8 @@ def fix_all_edits(ls: FastApiPerfServer, doc: OpenDocument) -> list[dict]:
     original = doc.document.text
 
     def analyse(text: str):
-        return analyse_text(text, engine, settings.options, analysis.module_name, analysis.is_package).findings
+        findings = analyse_text(text, engine, settings.options, analysis.module_name, analysis.is_package).findings
+        return doc.shown(findings)
 
     fixed, applied, _ = fix_text(original, analyse, settings.unsafe_fixes)
     if not applied or fixed == original:

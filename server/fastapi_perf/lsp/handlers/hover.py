@@ -35,7 +35,7 @@ def hover(ls: FastApiPerfServer, params: types.HoverParams) -> types.Hover | Non
     analysis = doc.current
     if analysis is None:
         return None
-    for finding in analysis.findings:
+    for finding in doc.shown(analysis.findings):
         if finding.code and finding.range.start <= position <= finding.range.end:
             if hover := _markdown(rule_markdown(finding.code, finding.message)):
                 return hover
