@@ -11,10 +11,10 @@ faster that way.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 
 from ..analysis.findings import Finding, Position, Range, Severity
+from ..analysis.noqa import find_line_noqa
 from ..analysis.positions import char_to_units
 from ..rules import BY_CODE
 from .documents import OpenDocument
@@ -22,7 +22,6 @@ from .documents import OpenDocument
 SOURCE = "fastapi-perf"
 _SEVERITY = {Severity.ERROR: 1, Severity.WARNING: 2, Severity.INFO: 3, Severity.HINT: 4}
 _TAGS = {"unnecessary": 1, "deprecated": 2}
-_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 
 LineText = Callable[[int], str]
 """The text of a line (0-based) of some file, '' past its end."""
@@ -92,11 +91,11 @@ def noqa_edit(doc: OpenDocument, finding: Finding, encoding: str) -> dict | None
     text = doc.document.line_text(line)
     if text.count('"""') % 2 or text.count("'''") % 2 or text.rstrip().endswith("\\"):
         return None  # the line ends inside a string or continues: no comment can go there
-    match = _NOQA.search(text)
-    if match is not None and match.group("codes") is None:
+    noqa = find_line_noqa(text)
+    if noqa is not None and noqa[1] is None:
         return None  # a bare noqa already silences everything
-    if match is not None:
-        end = Position(line, match.end("codes"))
+    if noqa is not None:
+        end = Position(line, noqa[1])
         new_text = f", {finding.code}"
     else:
         stripped = len(text.rstrip())
