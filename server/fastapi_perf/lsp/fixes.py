@@ -2,8 +2,10 @@
 
 Fix-all applies every applicable fix the way ``fastapi-perf check --fix``
 does (safe ones, and unsafe ones when ``fixAll.unsafe`` is set), analysing
-again between rounds, and returns the change as one edit: the span between
-the first and the last character that differ.
+again between rounds with what the document's diagnostics are computed
+with (its engine, options, path, the workspace index, jedi's answers so
+far), and returns the change as one edit: the span between the first and
+the last character that differ.
 """
 
 from __future__ import annotations
@@ -29,16 +31,18 @@ def has_fixes(doc: OpenDocument) -> bool:
 
 def fix_all_edits(ls: FastApiPerfServer, doc: OpenDocument) -> list[dict]:
     """One edit that applies every applicable fix, as ``--fix`` would."""
-    settings = doc.settings
-    engine = ls.engine_for(settings)
     analysis = doc.analysis
+    inference = analysis.inference.answers_only() if analysis.inference is not None else None
     original = doc.document.text
 
     def analyse(text: str):
-        findings = analyse_text(text, engine, settings.options, analysis.module_name, analysis.is_package).findings
-        return doc.shown(findings)
+        result = analyse_text(
+            text, analysis.engine, analysis.options, analysis.module_name, analysis.is_package,
+            analysis.path, index=analysis.index, inference=inference,
+        )
+        return doc.shown(result.findings)
 
-    fixed, applied, _ = fix_text(original, analyse, settings.unsafe_fixes)
+    fixed, applied, _ = fix_text(original, analyse, doc.settings.unsafe_fixes)
     if not applied or fixed == original:
         return []
     prefix = 0
