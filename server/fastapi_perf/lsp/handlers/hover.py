@@ -1,4 +1,9 @@
-"""Hover: on a flagged range, or on a code inside ``# noqa: ...``, explain the rule."""
+"""Hover: on a flagged range, or on a code inside ``# noqa: ...``, explain the rule.
+
+On a flagged range the hover names the rule and links its page but does not
+repeat the finding's message: editors show the diagnostic's message in the
+same popup, so it appeared twice.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +14,11 @@ from ...rules import BY_CODE
 from ..session import FastApiPerfServer
 
 
-def rule_markdown(code: str, message: str | None = None) -> str | None:
+def rule_markdown(code: str) -> str | None:
     rule = BY_CODE.get(code)
     if rule is None:
         return None
-    parts = [f"**{rule.code}** `{rule.name}`: {rule.summary}"]
-    if message:
-        parts.append(message)
-    parts.append(f"[Documentation]({rule.url()})")
-    return "\n\n".join(parts)
+    return f"**{rule.code}** `{rule.name}`: {rule.summary}\n\n[Documentation]({rule.url()})"
 
 
 def hover(ls: FastApiPerfServer, params: types.HoverParams) -> types.Hover | None:
@@ -37,7 +38,7 @@ def hover(ls: FastApiPerfServer, params: types.HoverParams) -> types.Hover | Non
         return None
     for finding in doc.shown(analysis.findings):
         if finding.code and finding.range.start <= position <= finding.range.end:
-            if hover := _markdown(rule_markdown(finding.code, finding.message)):
+            if hover := _markdown(rule_markdown(finding.code)):
                 return hover
     return None
 
