@@ -37,7 +37,6 @@ class OpenDocument:
     document: Document
     analysis: IncrementalAnalysis
     settings: Settings
-    language_id: str = "python"
     stamp: int = field(default_factory=lambda: next(_STAMPS))
     """Changes whenever the diagnostics may (an edit, ``invalidate``); see the module docstring."""
     too_large: bool = False

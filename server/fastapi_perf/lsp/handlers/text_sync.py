@@ -24,7 +24,7 @@ def did_open(ls: FastApiPerfServer, params: types.DidOpenTextDocumentParams) -> 
     module, package = module_name_for(path, settings.root) if path else ("__main__", False)
     document = Document(item.text, item.version)
     analysis = IncrementalAnalysis(document, ls.engine_for(settings), settings.options, module, package)
-    scheduler.opened(ls, OpenDocument(item.uri, path, document, analysis, settings, item.language_id))
+    scheduler.opened(ls, OpenDocument(item.uri, path, document, analysis, settings))
 
 
 def did_change(ls: FastApiPerfServer, params: types.DidChangeTextDocumentParams) -> None:
