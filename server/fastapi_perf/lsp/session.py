@@ -40,8 +40,8 @@ class FastApiPerfServer(LanguageServer):
         self.collector = IdleCollector()
         self.index: WorkspaceIndex | None = None
         self.trusted = True
-        """False (``fastapi-perf lsp --untrusted``, or ``{"trusted": false}`` in
-        ``initializationOptions``): never start another Python interpreter, in particular not
+        """False (``fastapi-perf lsp --untrusted``, or ``trusted`` in ``initializationOptions``
+        with anything but ``true``): never start another Python interpreter, in particular not
         the workspace's. Only ever lowered, never raised again; see docs/robustness.md."""
 
     # -- settings --------------------------------------------------------------
