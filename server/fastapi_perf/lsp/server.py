@@ -11,6 +11,7 @@ import logging
 from lsprotocol import types
 
 from .handlers import code_action, debug, diagnostic, hover, lifecycle, text_sync, workspace
+from .messages import WithoutTraceback
 from .session import FastApiPerfServer
 
 FEATURES = (
@@ -40,6 +41,8 @@ def create_server() -> FastApiPerfServer:
 
 def run(tcp: str | None = None, trusted: bool = True) -> int:
     logging.basicConfig(level=logging.WARNING, format="fastapi-perf: %(levelname)s %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(WithoutTraceback())
     _forget_working_directory()
     debug.stacks_on_signal()
     server = create_server()
