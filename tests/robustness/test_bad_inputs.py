@@ -24,6 +24,7 @@ import pytest
 import pytest_lsp
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
+from pytest_lsp import client_capabilities
 
 from .edits import APP
 from .harness import (
@@ -39,6 +40,7 @@ from .harness import (
     initialize,
     apply_lsp_edits,
     lsp_lines,
+    make_client,
     open_text,
     position_of,
     reported,
@@ -124,6 +126,11 @@ CASES: dict[str, tuple[str, str]] = {
         "a notification",
         "each request is answered with InvalidParams (-32602) naming the field; the notification is dropped with one "
         "Warning log message; no traceback; the server keeps serving",
+    ),
+    "exit-without-shutdown": ("`exit` without `shutdown`", "the process ends with status 1"),
+    "editor-process-dies": (
+        "the editor process given as `processId` dies while the server's stdin stays open",
+        "the server notices within a few seconds (it polls the process) and exits with status 1",
     ),
     "requests-after-shutdown": (
         "requests after `shutdown`",
@@ -647,6 +654,44 @@ async def test_requests_after_shutdown(vscode: RecordingClient) -> None:
     vscode.exit(None)
     assert await asyncio.wait_for(vscode._server.wait(), 10) == 0
     assert not vscode.errors(), vscode.errors()
+
+
+@pytest.mark.asyncio(loop_scope="function")
+async def test_exit_without_shutdown(vscode: RecordingClient) -> None:
+    uri = open_text(vscode, APP)
+    await vscode.diagnostics_of(uri, 1)
+    vscode.exit(None)
+    assert await asyncio.wait_for(vscode._server.wait(), 10) == 1
+    assert not vscode.errors(), vscode.errors()
+
+
+@pytest.mark.asyncio(loop_scope="function")
+async def test_editor_process_dies(tmp_path: Path) -> None:
+    editor = await asyncio.create_subprocess_exec(sys.executable, "-c", "import time; time.sleep(600)")
+    client = make_client()
+    await client.start_io(*config().server_command, env=ENV)
+    try:
+        client.client_name, client.root = "visual_studio_code", tmp_path
+        await client.initialize_session(
+            types.InitializeParams(
+                capabilities=client_capabilities("visual_studio_code"),
+                process_id=editor.pid,
+                root_uri=tmp_path.as_uri(),
+                initialization_options={"debounce": 0, "inference": False},
+            )
+        )
+        uri = open_text(client, APP)
+        await client.diagnostics_of(uri, 1)
+        editor.kill()
+        await editor.wait()
+        # The server's stdin stays open (this test holds it): only the processId can tell it.
+        assert await asyncio.wait_for(client._server.wait(), 15) == 1
+    finally:
+        if editor.returncode is None:
+            editor.kill()
+        client.kill_server()
+        await client.stop()
+    assert "is gone" in "".join(client.stderr_lines)
 
 
 @pytest_lsp.fixture(config=config())

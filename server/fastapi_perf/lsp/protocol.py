@@ -9,7 +9,8 @@
 - Params that do not fit their method are answered with InvalidParams (or,
   for a notification, dropped with a log message); a ``didChange`` with a
   negative position is clamped instead (``messages.py``).
-- Requests after ``shutdown`` are answered with InvalidRequest.
+- Requests after ``shutdown`` are answered with InvalidRequest, and ``exit``
+  ends the process with the status the LSP asks for.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.protocol.json_rpc import RPCRequest
 
 from .messages import DID_CHANGE, InvalidMessage, clamp_change_positions, reason
+from .parent import exit_now
 
 
 class FastApiPerfProtocol(LanguageServerProtocol):
@@ -59,6 +61,18 @@ class FastApiPerfProtocol(LanguageServerProtocol):
     def _log_mistake(self, text: str) -> None:
         """A client's mistake: one Warning log message, no traceback."""
         self.notify(types.WINDOW_LOG_MESSAGE, types.LogMessageParams(types.MessageType.Warning, text))
+
+    @lsp_method(types.EXIT)
+    def lsp_exit(self, *args):
+        """End the process: 0 after ``shutdown``, 1 without (the LSP).
+
+        pygls raises ``SystemExit`` from the handler, which cancels every task
+        still running (an ``initialized`` waiting for the client, say), each
+        with a traceback, and then waits for a reader thread that may never
+        return; the server has nothing left to save, so it ends at once.
+        """
+        exit_now(0 if self._shutdown else 1)
+        yield from ()
 
     def _check_handler_result(self, future) -> None:
         # pygls (2.1) files the future of every notification whose handler is a coroutine,

@@ -10,6 +10,7 @@ import logging
 
 from lsprotocol import types
 
+from . import parent
 from .handlers import code_action, debug, diagnostic, hover, lifecycle, text_sync, workspace
 from .messages import WithoutTraceback
 from .session import FastApiPerfServer
@@ -52,7 +53,11 @@ def run(tcp: str | None = None, trusted: bool = True) -> int:
         server.start_tcp(host or "127.0.0.1", int(port))
     else:
         server.start_io()
-    return 0
+    # Here the input ended without ``exit`` (which ends the process itself): as the LSP has it for
+    # ``exit``, 0 if ``shutdown`` came first, else 1.
+    status = 0 if server.protocol._shutdown else 1
+    parent.exit_now(status)
+    return status
 
 
 def _forget_working_directory() -> None:

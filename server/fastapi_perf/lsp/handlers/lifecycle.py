@@ -11,7 +11,7 @@ import asyncio
 
 from lsprotocol import types
 
-from .. import scheduler
+from .. import parent, scheduler
 from ..configuration import capability, pull_configuration, quietly
 from ..session import FastApiPerfServer
 from ..settings import trusted_from
@@ -26,6 +26,7 @@ def initialize(ls: FastApiPerfServer, params: types.InitializeParams) -> None:
     ls.pull_mode = capability(params.capabilities, "text_document.diagnostic") is not None
     ls.trusted = ls.trusted and trusted_from(params.initialization_options)
     ls.update_editor_settings(params.initialization_options)  # no document is open yet
+    parent.watch(params.process_id)
 
 
 async def initialized(ls: FastApiPerfServer, params: types.InitializedParams) -> None:
