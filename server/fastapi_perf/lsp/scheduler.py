@@ -12,7 +12,8 @@ date and when to analyse:
 - settings, a ``pyproject.toml``, files on disk, the end of indexing: the
   documents concerned are invalidated and checked again;
 - after each publication, jedi answers the questions the analysis left, and
-  the statements that asked are checked again.
+  the statements that asked are checked again; and garbage is collected when
+  the budget allows (``memory.py``).
 
 A push client gets ``publishDiagnostics`` for each document checked again; a
 pull client is asked to pull (``workspace/diagnostic/refresh``) and the
@@ -97,6 +98,7 @@ async def index_workspace(ls: FastApiPerfServer) -> None:
 def pulled(ls: FastApiPerfServer, doc: OpenDocument) -> None:
     """A pull client took the diagnostics of ``doc``: now jedi may answer what they left open."""
     _infer(ls, doc)
+    ls.collector.work_done()
 
 
 # -- what to do about it ----------------------------------------------------------------
@@ -116,7 +118,7 @@ async def _analyse_later(ls: FastApiPerfServer, doc: OpenDocument, delay_ms: int
         return
     diagnostics.publish(ls, doc)
     _infer(ls, doc)
-    ls.collector.touch()
+    ls.collector.work_done()
 
 
 def _infer(ls: FastApiPerfServer, doc: OpenDocument) -> None:

@@ -19,7 +19,7 @@ from ..analysis.workspace import WorkspaceIndex
 from ..config import ConfigError, Settings, load_settings
 from ..rules import ALL_RULES
 from .documents import OpenDocument
-from .memory import IdleCollector
+from .memory import Collector
 from .protocol import FastApiPerfProtocol
 from .settings import EditorSettings, parse_editor_settings
 
@@ -37,7 +37,7 @@ class FastApiPerfServer(LanguageServer):
         self.pull_mode = False
         self._project_settings: dict[Path | None, Settings] = {}
         self._engines: dict[frozenset[str], Engine] = {}
-        self.collector = IdleCollector()
+        self.collector = Collector()
         self.index: WorkspaceIndex | None = None
         self.trusted = True
         """False (``fastapi-perf lsp --untrusted``, or ``trusted`` in ``initializationOptions``
