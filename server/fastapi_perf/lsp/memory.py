@@ -43,9 +43,11 @@ class Collector:
         if self._task is not None:
             self._task.cancel()
         try:
-            self._task = asyncio.ensure_future(self._collect_later())
+            loop = asyncio.get_running_loop()
         except RuntimeError:  # no running loop (tests driving the server object directly)
             self._task = None
+            return
+        self._task = loop.create_task(self._collect_later())
 
     def work_done(self) -> None:
         """After a piece of work: collect now if the budget allows it (and none ran for a while), else later."""
