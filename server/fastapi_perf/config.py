@@ -17,7 +17,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-from .analysis.findings import Severity
+from .analysis.findings import Finding, Severity
 from .analysis.options import AnalysisOptions
 
 if sys.version_info >= (3, 11):
@@ -79,6 +79,29 @@ class Settings:
             return Severity.ERROR
         return _severity(self.severity, code)
 
+    def ignored_codes(self, path: Path | None) -> tuple[str, ...]:
+        """The selectors ``per-file-ignores`` applies to ``path`` (globs relative to ``root``, gitignore syntax)."""
+        if not self.per_file_ignores or path is None:
+            return ()
+        try:
+            relative = path.relative_to(self.root).as_posix() if self.root else path.name
+        except ValueError:
+            relative = path.name
+        return tuple(code for spec, codes in self._per_file_specs if spec.match_file(relative) for code in codes)
+
+    def without_ignored(self, path: Path | None, findings: list[Finding]) -> list[Finding]:
+        """``findings`` of the file at ``path`` less those ``per-file-ignores`` silences (the CLI and the editor alike)."""
+        codes = self.ignored_codes(path)
+        if not codes:
+            return findings
+        return [f for f in findings if not ignored_by(f.code, codes)]
+
+    @cached_property
+    def _per_file_specs(self) -> tuple:
+        import pathspec  # only projects with per-file-ignores need it
+
+        return tuple((pathspec.GitIgnoreSpec.from_lines([pattern]), codes) for pattern, codes in self.per_file_ignores)
+
     def fingerprint(self) -> str:
         """What the findings of a file depend on, for the result cache (no rule import needed)."""
         key = repr((self.select, self.extend_select, self.ignore, self.follow_imports, self.inference, self.options.cache_key()))
@@ -126,6 +149,11 @@ def select_rules(select: Iterable[str] | None, extend_select: Iterable[str], ign
 
 def _covers(selector: str, code: str) -> bool:
     return selector == "ALL" or code.startswith(selector)
+
+
+def ignored_by(code: str | None, selectors: Iterable[str]) -> bool:
+    """Whether a finding's code is covered by one of ``selectors`` (a syntax error, without a code, never is)."""
+    return code is not None and any(_covers(selector, code) for selector in selectors)
 
 
 def validate_selector(selector: Any, key: str) -> str:

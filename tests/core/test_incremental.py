@@ -285,3 +285,14 @@ def test_an_edit_inside_a_function_defined_twice_patches_the_symbols() -> None:
     result = analysis.run()
     assert result.rerun == 1
     assert incremental_findings(analysis) == fresh(doc.text)
+
+
+def test_an_answers_only_view_of_inference_records_no_question() -> None:
+    from fastapi_perf.analysis.names.inference import Inference
+
+    inference = Inference(eager=False)
+    inference.answers[("known",)] = "sqlite3.Connection"
+    view = inference.answers_only()
+    assert view.type_of(("known",), 1, 0, "x", None) == "sqlite3.Connection"
+    assert view.type_of(("new",), 1, 0, "x", None) is None
+    assert not inference.pending and ("new",) not in inference.answers

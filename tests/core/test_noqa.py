@@ -25,3 +25,12 @@ def test_file_level_suppression() -> None:
     assert only_103 == []
     other = findings_of("# fastapi-perf: noqa: FAP102\n" + SOURCE)
     assert [f.range.start.line + 1 for f in other] == [8, 11]
+
+
+def test_where_a_line_noqa_ends() -> None:
+    from fastapi_perf.analysis.source.noqa import find_line_noqa
+
+    assert find_line_noqa("time.sleep(1)") is None
+    assert find_line_noqa("time.sleep(1)  # NOQA") == (15, None)
+    line = "time.sleep(1)  # noqa: FAP104,FAP102  # why"
+    assert find_line_noqa(line) == (15, line.index("  # why"))

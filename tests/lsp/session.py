@@ -137,3 +137,15 @@ async def published(client: LanguageClient, uri: str, predicate, limit: int = 0)
     """
     params = await next_publication(client, lambda p: p.uri == uri and predicate(list(p.diagnostics)))
     return list(params.diagnostics)
+
+
+async def indexed(client: LanguageClient) -> None:
+    """Wait until the server reports that it finished indexing the workspace (it then checks every document again)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + WAIT_S
+    while not any(
+        isinstance(report, types.WorkDoneProgressEnd) for report in client.progress_reports.get("fastapi-perf-indexing", [])
+    ):
+        if loop.time() > deadline:
+            raise AssertionError("the workspace was never indexed")
+        await asyncio.sleep(0.05)

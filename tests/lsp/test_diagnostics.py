@@ -6,7 +6,7 @@ import pytest
 from lsprotocol import types
 
 from .conftest import APP
-from .session import change, diagnostics, is_pull, open_document, published
+from .session import change, diagnostics, indexed, is_pull, open_document, published
 
 
 async def test_open_reports_findings_with_everything_a_client_needs(client) -> None:
@@ -38,6 +38,7 @@ async def test_change_updates_and_close_clears(client) -> None:
 @pytest.mark.parametrize("client", ["neovim@v0.11.0"], indirect=True)
 async def test_pull_result_ids_follow_versions(client) -> None:
     assert is_pull(client)
+    await indexed(client)  # its end re-checks every document: a new result id
     uri = open_document(client, APP)
     first = await client.text_document_diagnostic_async(
         types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))

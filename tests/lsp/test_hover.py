@@ -20,6 +20,18 @@ async def test_hover_on_a_finding_explains_the_rule(client) -> None:
     assert await hover_at(client, uri, 4, 2) is None
 
 
+async def test_hover_does_not_repeat_the_diagnostic_message(client) -> None:
+    """Editors show the diagnostic's message in the hover popup themselves (issue 18: it appeared twice)."""
+    uri = open_document(client, APP)
+    found = await diagnostics(client, uri, 1)
+    sleep = next(d for d in found if d.code == "FAP103")
+    result = await hover_at(client, uri, sleep.range.start.line, sleep.range.start.character + 2)
+    assert result is not None
+    text = result.contents.value
+    assert sleep.message not in text
+    assert text.count("**FAP103**") == 1 and text.count("[Documentation]") == 1
+
+
 async def test_hover_on_a_noqa_code(client) -> None:
     text = APP.replace("    time.sleep(1)\n", "    time.sleep(1)  # noqa: FAP104, FAP103\n")
     uri = open_document(client, text)

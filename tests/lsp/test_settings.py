@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 from lsprotocol import types
 
-from .conftest import APP
+from .conftest import APP, ENV
 from .session import diagnostics, open_document, published
 
 
@@ -69,3 +74,38 @@ async def test_broken_pyproject_warns(vscode) -> None:
     message = await vscode.wait_for_notification(types.WINDOW_SHOW_MESSAGE)
     assert "selekt" in message.message
     await diagnostics(vscode, uri, 1)
+
+
+async def test_per_file_ignores_apply_in_the_editor_as_in_the_cli(client) -> None:
+    (client.root / "pyproject.toml").write_text(
+        "[project]\nname='app'\ndependencies=['fastapi']\n"
+        "[tool.fastapi-perf]\nper-file-ignores = { 'legacy/*.py' = ['FAP103'] }\n"
+    )
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=(client.root / "pyproject.toml").as_uri(), type=types.FileChangeType.Changed)]
+        )
+    )
+    (client.root / "legacy").mkdir()
+    legacy = open_document(client, APP, name="legacy/app.py")
+    assert codes(await diagnostics(client, legacy, 1)) == {"FAP201"}
+    current = open_document(client, APP, name="app.py")
+    assert codes(await diagnostics(client, current, 1)) == {"FAP103", "FAP201"}
+    # Fix-all leaves what the file ignores alone (FAP201's fix is unsafe, so nothing is left to fix).
+    result = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=legacy),
+            range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+            context=types.CodeActionContext(diagnostics=[], only=["source.fixAll.fastapi-perf"]),
+        )
+    )
+    for action in result or []:
+        resolved = action if action.edit is not None else await client.code_action_resolve_async(action)
+        assert resolved.edit is None, "fix-all changed a file where FAP103 is ignored"
+    # The CLI agrees.
+    cli = subprocess.run(
+        [sys.executable, "-m", "fastapi_perf", "check", "--output-format", "json", "legacy/app.py", "app.py"],
+        cwd=client.root, env=ENV, capture_output=True, text=True,
+    )
+    reported = {(Path(item["filename"]).parent.name, item["code"]) for item in json.loads(cli.stdout)}
+    assert reported == {("legacy", "FAP201"), (client.root.name, "FAP103"), (client.root.name, "FAP201")}

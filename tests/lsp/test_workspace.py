@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from .session import diagnostics, open_document, published
+from .session import apply_edits, diagnostics, edits_of, open_document, published
 
 CRUD = """from sqlalchemy.orm import Session
 
@@ -145,3 +145,46 @@ async def test_a_dependency_tree_across_files_and_its_update_on_disk(vscode) -> 
     )
     while any(d.code == "FAP401" for d in await next_for(vscode, uri)):
         pass
+
+
+RATES = """async def fetch_rates():
+    return {}
+"""
+
+RATES_ROUTE = """from fastapi import FastAPI
+
+from app.rates import fetch_rates
+
+app = FastAPI()
+
+
+@app.get("/rates")
+def rates():
+    return fetch_rates()
+"""
+
+
+async def test_fix_all_sees_what_the_diagnostics_see_in_other_files(vscode) -> None:
+    """FAP202 needs the index to know ``fetch_rates`` is a coroutine function; so does its fix."""
+    vscode.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"fastapi-perf": {"debounce": 0, "fixAll": {"unsafe": True}}})
+    )
+    (vscode.root / "app").mkdir()
+    (vscode.root / "app" / "__init__.py").write_text("")
+    (vscode.root / "app" / "rates.py").write_text(RATES)
+    uri = open_document(vscode, RATES_ROUTE, name="app/main.py")
+    found = await diagnostics(vscode, uri, 1)
+    while not any(d.code == "FAP202" for d in found):  # the index may still be building
+        found = await next_for(vscode, uri)
+    result = await vscode.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+            context=types.CodeActionContext(diagnostics=[], only=["source.fixAll.fastapi-perf"]),
+        )
+    )
+    (action,) = result
+    if action.edit is None:
+        action = await vscode.code_action_resolve_async(action)
+    fixed = apply_edits(RATES_ROUTE, edits_of(action, uri), "utf-16")
+    assert "async def rates():\n    return await fetch_rates()\n" in fixed

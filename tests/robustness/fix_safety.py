@@ -38,7 +38,7 @@ from fastapi_perf.checker.discovery import FileFilter, discover
 from fastapi_perf.checker.fixing import apply_edits, compiles, fix_text
 from fastapi_perf.checker.runner import Runner, analyse_source, decode_source
 from fastapi_perf.config import Settings, load_settings
-from fastapi_perf.lsp.diagnostics import noqa_edit
+from fastapi_perf.lsp.convert import noqa_edit
 from fastapi_perf.lsp.documents import OpenDocument
 
 Analyse = Callable[[str], list[Finding]]

@@ -5,7 +5,7 @@ Beyond what ``tests/lsp`` uses, the client here records every
 ``window/showMessage``, and every line the server writes to stderr, so a
 test can assert that nothing was logged as an error and no traceback was
 printed. It also reads the server's copy of a document through the
-``fastapi-perf/documentText`` debugging request (``lsp/debug.py``).
+``fastapi-perf/documentText`` debugging request (``lsp/handlers/debug.py``).
 
 Positions: the client keeps its documents as Python strings and converts
 offsets to LSP positions in the negotiated encoding itself, splitting lines
@@ -15,10 +15,13 @@ the way the LSP does (``\\r\\n``, ``\\r``, ``\\n`` only).
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import json
 import os
 import re
 import signal
 import sys
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +91,7 @@ class RecordingClient(LanguageClient):
         return found
 
     async def stuck(self, what: str) -> AssertionError:
-        """An error for a wait that timed out, with the server's stacks (``lsp/debug.py``) in it."""
+        """An error for a wait that timed out, with the server's stacks (``lsp/handlers/debug.py``) in it."""
         server = self._server
         if server is None or server.returncode is not None:
             return AssertionError(f"{what}: the server is not running (exit status {server and server.returncode})")
@@ -347,6 +350,68 @@ def change(client: RecordingClient, uri: str, version: int, changes: list[tuple[
             ],
         )
     )
+
+
+def send_raw(client: RecordingClient, message: dict) -> None:
+    """Send a JSON-RPC message as given, bypassing the client's types (which refuse what a test needs to send)."""
+    body = json.dumps({"jsonrpc": "2.0", **message}).encode()
+    client.protocol.writer.write(b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+
+
+async def request_raw(client: RecordingClient, method: str, params: Any, timeout: float = WAIT_S) -> Any:
+    """A request with params as given; its answer (or the error it is answered with, raised)."""
+    msg_id = f"raw-{uuid.uuid4()}"
+    future: concurrent.futures.Future = concurrent.futures.Future()
+    client.protocol._request_futures[msg_id] = future
+    send_raw(client, {"id": msg_id, "method": method, "params": params})
+    try:
+        return await asyncio.wait_for(asyncio.wrap_future(future), timeout)
+    except asyncio.TimeoutError:
+        raise await client.stuck(f"no answer to {method} within {timeout:.0f} s") from None
+
+
+def apply_lsp_edits(text: str, edits: list[types.TextEdit], encoding: str) -> str:
+    """Apply text edits the way an editor does (positions in ``encoding`` units, clamped to the text)."""
+    spans = []
+    for edit in edits:
+        a = clamped_offset(text, edit.range.start.line, edit.range.start.character, encoding)
+        b = clamped_offset(text, edit.range.end.line, edit.range.end.character, encoding)
+        spans.append((min(a, b), max(a, b), edit.new_text))
+    for a, b, new in sorted(spans, reverse=True):
+        text = text[:a] + new + text[b:]
+    return text
+
+
+def change_raw(client: RecordingClient, uri: str, version: int, changes: list[tuple[tuple[int, int], tuple[int, int], str]]) -> None:
+    """A ``didChange`` whose positions may be anything (negative, past the end), as ``(line, character)``."""
+    content = [
+        {"range": {"start": {"line": a[0], "character": a[1]}, "end": {"line": b[0], "character": b[1]}}, "text": new}
+        for a, b, new in changes
+    ]
+    send_raw(client, {"method": types.TEXT_DOCUMENT_DID_CHANGE, "params": {
+        "textDocument": {"uri": uri, "version": version}, "contentChanges": content,
+    }})
+
+
+def clamped_offset(text: str, line: int, character: int, encoding: str) -> int:
+    """Where an editor puts a position that may lie outside the text (VS Code's ``validatePosition``)."""
+    lines = lsp_lines(text)
+    if line < 0:
+        return 0
+    if line >= len(lines):
+        return len(text)
+    start = sum(len(m) for m in _BREAK_AND_LINE.findall(text)[:line]) if line else 0
+    column = 0
+    count = 0
+    for ch in lines[line]:
+        if count >= max(character, 0):
+            break
+        count += units(ch, encoding)
+        column += 1
+    return start + column
+
+
+_BREAK_AND_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)")
 
 
 def close(client: RecordingClient, uri: str) -> None:

@@ -10,6 +10,7 @@ outcome says an error message is the right answer.
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import json
 import os
@@ -23,20 +24,28 @@ import pytest
 import pytest_lsp
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
+from pytest_lsp import client_capabilities
 
 from .edits import APP
 from .harness import (
     ENV,
     RecordingClient,
     change,
+    change_raw,
+    clamped_offset,
     close,
     config,
     diagnostic_problems,
     expected,
     initialize,
+    apply_lsp_edits,
+    lsp_lines,
+    make_client,
     open_text,
     position_of,
     reported,
+    request_raw,
+    send_raw,
     units,
 )
 
@@ -93,12 +102,35 @@ CASES: dict[str, tuple[str, str]] = {
         "ignored with one Warning log message; no diagnostics for it; `fastapi-perf/documentText` answers null",
     ),
     "out-of-order-versions": (
-        "a `didChange` whose version is lower than the document's",
-        "applied in arrival order (the text follows the client) and diagnostics carry the version the client gave",
+        "a `didChange` whose version is lower than the document's, and again the same lower version",
+        "applied in arrival order (the text follows the client) and analysed; diagnostics carry the version the client "
+        "gave",
+    ),
+    "repeated-version": (
+        "a `didChange` that repeats the document's current version",
+        "applied and analysed: the diagnostics published with that version describe the new text, and the quick fix "
+        "computed from them applies where the finding is",
     ),
     "position-past-end": (
         "a change whose character is past the end of its line",
         "clamped to the end of the line, as the LSP specifies",
+    ),
+    "invalid-range": (
+        "changes with a negative line or character, a line past the last one, and a reversed range",
+        "clamped as editors clamp them (a negative line is the start of the document, a negative character the start "
+        "of its line, a line past the last the end of the document; a reversed range is put in order) and applied, "
+        "each logged with one Warning message; the texts stay equal",
+    ),
+    "invalid-params": (
+        "requests whose params do not fit their method (a missing field, a wrong type, a negative position), and such "
+        "a notification",
+        "each request is answered with InvalidParams (-32602) naming the field; the notification is dropped with one "
+        "Warning log message; no traceback; the server keeps serving",
+    ),
+    "exit-without-shutdown": ("`exit` without `shutdown`", "the process ends with status 1"),
+    "editor-process-dies": (
+        "the editor process given as `processId` dies while the server's stdin stays open",
+        "the server notices within a few seconds (it polls the process) and exits with status 1",
     ),
     "requests-after-shutdown": (
         "requests after `shutdown`",
@@ -114,7 +146,8 @@ CASES: dict[str, tuple[str, str]] = {
     ),
     "malformed-json": (
         "a message that is not JSON, and one nested 5,000 deep",
-        "that message is dropped with one Error message to the client; the messages around it are handled",
+        "that message is dropped with one Error message to the client and one line on stderr (no traceback); the "
+        "messages around it are handled",
     ),
     "workspace-bad-files": (
         "workspace files that are not UTF-8, hold NUL bytes, are 5 MB, nest 5,000 deep, are Python 2, a FIFO and "
@@ -234,6 +267,26 @@ async def exact(client: RecordingClient, uri: str, name: str, text: str, version
     found = await client.diagnostics_of(uri, version)
     assert not diagnostic_problems(text, uri, found, client.encoding)
     assert reported(found) == expected(client, text, name)
+    return found
+
+
+async def exact_again(client: RecordingClient, uri: str, name: str, text: str, version: int) -> list[types.Diagnostic]:
+    """``exact`` for a version the client sent before: a publication of the earlier text may carry it too.
+
+    The server may publish a state more than once (when the index finishes, say), so the
+    diagnostics awaited are the first of that version that describe the new text; a server
+    that kept serving the earlier analysis fails here after a while.
+    """
+    held = await client.document_text(uri)
+    assert held == {"text": text, "version": version}
+    want = expected(client, text, name)
+    if client.pulls:
+        found = await client.diagnostics_of(uri, version)
+    else:
+        accept = lambda p: p.uri == uri and p.version == version and reported(p.diagnostics) == want  # noqa: E731
+        found = list((await client.next_publication(accept)).diagnostics)
+    assert not diagnostic_problems(text, uri, found, client.encoding)
+    assert reported(found) == want
     return found
 
 
@@ -386,6 +439,36 @@ async def test_out_of_order_versions(client: RecordingClient, errors) -> None:
     await exact(client, uri, "versions.py", APP, 5)
     change(client, uri, 3, [(types.Position(0, 0), types.Position(0, 0), "import os\n")])
     await exact(client, uri, "versions.py", "import os\n" + APP, 3)
+    change(client, uri, 3, [(types.Position(0, 0), types.Position(0, 0), "import sys\n")])
+    await exact_again(client, uri, "versions.py", "import sys\nimport os\n" + APP, 3)
+    close(client, uri)
+
+
+async def test_repeated_version(client: RecordingClient, errors) -> None:
+    name = "repeated.py"
+    uri = open_text(client, APP, name)
+    await exact(client, uri, name, APP, 1)
+    text = "import os\n\n" + APP  # every finding moves two lines down
+    change(client, uri, 1, [(types.Position(0, 0), types.Position(0, 0), "import os\n\n")])
+    found = await exact_again(client, uri, name, text, 1)
+    sleep = next(d for d in found if d.code == "FAP103" and isinstance(d.data, dict) and "fix" in d.data)
+    actions = await client.request(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=sleep.range,
+            context=types.CodeActionContext(diagnostics=[sleep], only=[types.CodeActionKind.QuickFix]),
+        ),
+    )
+    fix = next(a for a in actions if a.title.startswith("Replace with"))
+    if fix.edit is None:
+        fix = await client.request(types.CODE_ACTION_RESOLVE, fix)
+    edits = fix.edit.document_changes[0].edits if fix.edit.document_changes else fix.edit.changes[uri]
+    fixed = apply_lsp_edits(text, edits, client.encoding)
+    assert "time.sleep(1)" in lsp_lines(text)[sleep.range.start.line], "the diagnostic is of the new text"
+    ast.parse(fixed)
+    assert "    await asyncio.sleep(1)  # noqa: FAP201\n" in fixed
+    assert fixed.count("time.sleep(") == text.count("time.sleep(") - 1, fixed
     close(client, uri)
 
 
@@ -396,6 +479,55 @@ async def test_position_past_end(client: RecordingClient, errors) -> None:
     change(client, uri, 2, [(types.Position(0, 10_000), types.Position(0, 10_000), "  # tail")])
     text = first + "  # tail" + APP[len(first) :]
     await exact(client, uri, "past_end.py", text, 2)
+    close(client, uri)
+
+
+async def test_invalid_range(client: RecordingClient, errors) -> None:
+    name = "invalid_range.py"
+    uri = open_text(client, APP, name)
+    await exact(client, uri, name, APP, 1)
+    text = APP
+    version = 1
+    warnings = len([m for m in client.log_messages if m.type == types.MessageType.Warning])
+    cases = [
+        ((-1, 4), (0, 0), "# before\n"),  # a negative line: the start of the document
+        ((2, -3), (2, 0), "# line three\n"),  # a negative character: the start of its line
+        ((10_000, 0), (10_000, 5), "\n# after\n"),  # past the last line: the end of the document
+        ((4, 3), (4, 0), ""),  # reversed: the first three characters of line 5 go
+    ]
+    for start, end, new in cases:
+        a = clamped_offset(text, *start, client.encoding)
+        b = clamped_offset(text, *end, client.encoding)
+        a, b = min(a, b), max(a, b)
+        text = text[:a] + new + text[b:]
+        version += 1
+        change_raw(client, uri, version, [(start, end, new)])
+        await exact(client, uri, name, text, version)
+    logged = [m.message for m in client.log_messages if m.type == types.MessageType.Warning][warnings:]
+    assert len(logged) == len(cases) and all(uri in m for m in logged), logged
+    close(client, uri)
+
+
+async def test_invalid_params(client: RecordingClient, errors) -> None:
+    uri = open_text(client, APP, "invalid_params.py")
+    await client.diagnostics_of(uri, 1)
+    document = {"uri": uri}
+    bad = {
+        "missing": (types.TEXT_DOCUMENT_HOVER, {"textDocument": document}, "position"),
+        "wrong-type": (types.TEXT_DOCUMENT_HOVER, {"textDocument": document, "position": {"line": "x", "character": 0}}, "line"),
+        "negative": (types.TEXT_DOCUMENT_HOVER, {"textDocument": document, "position": {"line": -1, "character": 0}}, "line"),
+        "not-an-object": (types.TEXT_DOCUMENT_CODE_ACTION, [1, 2], "params"),
+    }
+    for name, (method, params, field) in bad.items():
+        with pytest.raises(JsonRpcException) as raised:
+            await request_raw(client, method, params, timeout=10)
+        assert raised.value.code == -32602, name
+        assert field in str(raised.value), (name, str(raised.value))
+    warnings = len(client.log_messages)
+    send_raw(client, {"method": types.TEXT_DOCUMENT_DID_CLOSE, "params": {"textDocument": {}}})
+    await settle(client, uri)
+    assert any("textDocument/didClose" in m.message and m.type == types.MessageType.Warning for m in client.log_messages[warnings:])
+    assert (await client.document_text(uri))["version"] == 1, "the server keeps serving"
     close(client, uri)
 
 
@@ -445,6 +577,7 @@ async def test_malformed_json(client: RecordingClient) -> None:
     shown = [m.message for m in client.messages[mark.shown :] if m.type == types.MessageType.Error]
     assert len(shown) == 2, shown
     assert "Expecting" in shown[0] and "recursion" in shown[1]
+    assert "Traceback" not in "".join(client.stderr_lines[mark.stderr :]), "a client's mistake is logged in one line"
     close(client, uri)
 
 
@@ -521,6 +654,44 @@ async def test_requests_after_shutdown(vscode: RecordingClient) -> None:
     vscode.exit(None)
     assert await asyncio.wait_for(vscode._server.wait(), 10) == 0
     assert not vscode.errors(), vscode.errors()
+
+
+@pytest.mark.asyncio(loop_scope="function")
+async def test_exit_without_shutdown(vscode: RecordingClient) -> None:
+    uri = open_text(vscode, APP)
+    await vscode.diagnostics_of(uri, 1)
+    vscode.exit(None)
+    assert await asyncio.wait_for(vscode._server.wait(), 10) == 1
+    assert not vscode.errors(), vscode.errors()
+
+
+@pytest.mark.asyncio(loop_scope="function")
+async def test_editor_process_dies(tmp_path: Path) -> None:
+    editor = await asyncio.create_subprocess_exec(sys.executable, "-c", "import time; time.sleep(600)")
+    client = make_client()
+    await client.start_io(*config().server_command, env=ENV)
+    try:
+        client.client_name, client.root = "visual_studio_code", tmp_path
+        await client.initialize_session(
+            types.InitializeParams(
+                capabilities=client_capabilities("visual_studio_code"),
+                process_id=editor.pid,
+                root_uri=tmp_path.as_uri(),
+                initialization_options={"debounce": 0, "inference": False},
+            )
+        )
+        uri = open_text(client, APP)
+        await client.diagnostics_of(uri, 1)
+        editor.kill()
+        await editor.wait()
+        # The server's stdin stays open (this test holds it): only the processId can tell it.
+        assert await asyncio.wait_for(client._server.wait(), 15) == 1
+    finally:
+        if editor.returncode is None:
+            editor.kill()
+        client.kill_server()
+        await client.stop()
+    assert "is gone" in "".join(client.stderr_lines)
 
 
 @pytest_lsp.fixture(config=config())

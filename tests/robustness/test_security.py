@@ -16,7 +16,7 @@ installed in the server process (``audit/sitecustomize.py``, an audit hook)
 logs every process it starts and every code object it runs from the
 workspace:
 
-- untrusted (``--untrusted``, or ``{"trusted": false}`` from the client):
+- untrusted (``--untrusted``, or ``"trusted"`` from the client with anything but ``true``):
   no marker, no code from the workspace, and no process started at all;
 - trusted, outside any virtualenv and without an interpreter setting: no
   marker and no workspace code (jedi may start a helper process of the
@@ -173,13 +173,15 @@ def interpreter_setting(workspace: Path) -> dict:
     return {"debounce": 0, "inference": True, "interpreter": str(workspace / ".venv" / "bin" / "python")}
 
 
-@pytest.mark.parametrize("how", ["flag", "initialization-option"])
+@pytest.mark.parametrize("how", ["flag", "initialization-option", "string-false", "null"])
 async def test_untrusted_server_starts_nothing_and_runs_no_workspace_code(planted, tmp_path: Path, how: str) -> None:
+    """``"trusted": "false"`` (a string) or ``null`` is not trust either: only a real ``true`` is."""
     workspace, markers, _ = planted
     if how == "flag":
         flags, options = ("--untrusted",), interpreter_setting(workspace)
     else:
-        flags, options = (), {**interpreter_setting(workspace), "trusted": False}
+        value = {"initialization-option": False, "string-false": "false", "null": None}[how]
+        flags, options = (), {**interpreter_setting(workspace), "trusted": value}
     _, log = await serve(workspace, tmp_path / "audit.log", *flags, options=options)
     assert list(markers.iterdir()) == [], "a planted file ran"
     assert log == [], "the server started a process or ran workspace code:\n" + "\n".join(log)

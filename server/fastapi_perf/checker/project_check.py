@@ -14,7 +14,7 @@ from pathlib import Path
 from ..analysis.findings import Finding
 from ..config import Settings
 from ..report import Reported
-from .discovery import FileFilter, Skipped, _spec, discover
+from .discovery import FileFilter, Skipped, discover
 from .fixing import allowed, fix_text, resolved
 from .runner import FileOutcome, Runner, analyse_source
 from .writing import checked_trees, read_source, refusal, write_source
@@ -58,14 +58,13 @@ class ProjectCheck:
             else:  # calls are followed into the whole project
                 self.project_files = [f for f in discover([settings.root], file_filter) if readable is None or readable(f)]
         self.runner = Runner(settings, use_cache=use_cache, jobs=jobs)
-        self.ignores = PerFileIgnores(settings)
 
     def run(self, progress: Callable[[int, int], None] | None = None) -> list[FileOutcome]:
         return self.runner.run(self.files, progress, self.project_files)
 
     def findings(self, outcome: FileOutcome) -> list[Finding]:
         """The outcome's findings less those ``per-file-ignores`` silences."""
-        return self.ignores.filter(outcome)
+        return self.settings.without_ignored(outcome.path, outcome.findings)
 
     def reported(self, outcomes: Sequence[FileOutcome], unsafe: bool) -> list[Reported]:
         severity = self.settings.severity_of
@@ -87,8 +86,8 @@ class ProjectCheck:
         original, bom = read_source(outcome.path)  # bytes decoded as they are: line endings are kept
 
         def analyse(text: str) -> list[Finding]:
-            found = self.ignores.filter(
-                analyse_source(outcome.path, text, self.runner.engine, self.settings, self.runner.index)
+            found = self.settings.without_ignored(
+                outcome.path, analyse_source(outcome.path, text, self.runner.engine, self.settings, self.runner.index).findings
             )
             return found if keep is None else [f for f in found if keep(f)]
 
@@ -127,23 +126,3 @@ def _common_parts(parts: list[tuple[str, ...]]) -> tuple[str, ...]:
         if any(p[index] != part for p in parts):
             return shortest[:index] or ("/",)
     return shortest
-
-
-class PerFileIgnores:
-    """``per-file-ignores``: glob (gitignore syntax) to the codes it silences."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.root = settings.root
-        self.rules = [(_spec([pattern]), codes) for pattern, codes in settings.per_file_ignores]
-
-    def filter(self, outcome: FileOutcome) -> list[Finding]:
-        if not self.rules:
-            return outcome.findings
-        try:
-            relative = outcome.path.relative_to(self.root).as_posix() if self.root else outcome.path.name
-        except ValueError:
-            relative = outcome.path.name
-        codes = [c for spec, cs in self.rules if spec.match_file(relative) for c in cs]
-        if not codes:
-            return outcome.findings
-        return [f for f in outcome.findings if not (f.code and any(c == "ALL" or f.code.startswith(c) for c in codes))]

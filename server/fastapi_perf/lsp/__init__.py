@@ -1,6 +1,10 @@
 """The language server: a thin pygls layer over the analysis core.
 
-Handlers convert between LSP types and the core's findings; no rule logic
-lives here. One module per concern: text sync, diagnostics, code actions,
-hover, settings.
+Calls go one way: ``server.py`` registers ``handlers/`` (one function per
+LSP method), handlers report to ``scheduler.py``, the only module that
+decides what to analyse again and when to tell the client, and below it sit
+the diagnostics (``convert.py`` turns findings into LSP data, with no
+handler in it), jedi (``semantic.py``), the workspace index
+(``indexing.py``), the open documents and the session's state. No rule
+logic lives here.
 """

@@ -5,8 +5,8 @@ At start the server summarises every Python file of the workspace folders
 a time, reporting ``$/progress`` when the client supports it. Open
 documents are summarised from their live text instead of the disk. When a
 document settles after edits, or a watched file changes on disk, the
-summaries that depended on it are dropped and the open documents that used
-them are checked again.
+summaries that depended on it are dropped; ``dependents`` says which open
+documents used them, and the scheduler checks those again.
 """
 
 from __future__ import annotations
@@ -20,8 +20,7 @@ from ..analysis.names.modules import module_name_for
 from ..analysis.workspace.index import WorkspaceIndex
 from ..checker.discovery import FileFilter, discover
 from .documents import OpenDocument, path_of
-from .lifecycle import recheck_all
-from .server import FastApiPerfServer
+from .session import FastApiPerfServer
 
 SETTLE_S = 0.3
 PROGRESS_EVERY = 25
@@ -44,7 +43,10 @@ def module_for(ls: FastApiPerfServer, path: Path) -> str:
 
 
 async def build_index(ls: FastApiPerfServer) -> None:
-    """Create the index over the workspace folders and summarise every file in the background."""
+    """Create the index over the workspace folders and summarise every file, yielding between files.
+
+    Documents opened meanwhile were analysed without it: the caller checks them again.
+    """
     roots = workspace_roots(ls)
     files: dict[str, Path] = {}
     for root in roots:
@@ -77,7 +79,6 @@ async def build_index(ls: FastApiPerfServer) -> None:
         await asyncio.sleep(0)  # let edits and requests through between files
     if token is not None:
         ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=f"indexed {done} files"))
-    await recheck_all(ls)  # documents opened while indexing were analysed without it
 
 
 def _read_live_or_disk(ls: FastApiPerfServer, path: Path) -> str | None:
@@ -126,7 +127,10 @@ async def _begin_progress(ls: FastApiPerfServer, total: int):
 
 
 def attach(ls: FastApiPerfServer, doc: OpenDocument) -> None:
-    """Let an open document's analysis use the index, and the index use its live text."""
+    """Let an open document's analysis use the index, and the index use its live text.
+
+    A document open before the index was built is checked again when it is complete.
+    """
     if ls.index is None or doc.path is None:
         return
     doc.analysis.index = ls.index
@@ -134,33 +138,13 @@ def attach(ls: FastApiPerfServer, doc: OpenDocument) -> None:
     if module not in ls.index.files:
         ls.index.add_file(module, doc.path)
     ls.index.drop_trees({module})  # parsed from the disk: the document's own statements serve from now on
-    doc.analysis_stale = True
 
 
-def document_settled(ls: FastApiPerfServer, doc: OpenDocument) -> None:
-    """After edits: refresh the document's summary and re-check what depended on it (debounced)."""
-    if ls.index is None or doc.path is None:
-        return
-    if doc.settle_task is not None:
-        doc.settle_task.cancel()
-    doc.settle_task = asyncio.ensure_future(_settle(ls, doc))
-
-
-async def _settle(ls: FastApiPerfServer, doc: OpenDocument) -> None:
-    await asyncio.sleep(SETTLE_S)
-    if ls.index is None or ls.documents.get(doc.uri) is not doc:
-        return
-    recheck_dependents(ls, {doc.analysis.module_name}, exclude=doc)
-
-
-def files_changed(ls: FastApiPerfServer, changes: list[types.FileEvent]) -> None:
-    """Watched Python files changed on disk: update the file map and re-check their users."""
+def files_changed(ls: FastApiPerfServer, changes: list[types.FileEvent]) -> set[str]:
+    """Watched Python files changed on disk: update the file map; the modules that changed."""
+    changed: set[str] = set()
     if ls.index is None:
-        return
-    from .diagnostics import _disk_lines
-
-    _disk_lines.cache_clear()
-    changed = set()
+        return changed
     for change in changes:
         path = path_of(change.uri)
         if path is None or path.suffix != ".py":
@@ -171,28 +155,14 @@ def files_changed(ls: FastApiPerfServer, changes: list[types.FileEvent]) -> None
         elif module not in ls.index.files:
             ls.index.add_file(module, path)
         changed.add(module)
-    if changed:
-        recheck_dependents(ls, changed)
+    return changed
 
 
-def recheck_dependents(ls: FastApiPerfServer, modules: set[str], exclude: OpenDocument | None = None) -> None:
-    from .sync import schedule
-
-    if ls.index is None:
-        return
+def dependents(ls: FastApiPerfServer, modules: set[str]) -> tuple[set[str], list[OpenDocument]]:
+    """Drop the summaries that depended on ``modules``; the modules affected and the open documents that used them."""
     affected: set[str] = set()
+    if ls.index is None:
+        return affected, []
     for module in modules:
         affected |= ls.index.invalidate(module)
-    for doc in list(ls.documents.values()):
-        if doc is exclude or not (doc.analysis.consulted & affected):
-            continue
-        doc.analysis.external_change(affected)
-        doc.analysis_stale = True
-        doc.revision += 1
-        doc.items_key = None
-        if not ls.pull_mode:
-            schedule(ls, doc, 0)
-    if ls.pull_mode:
-        from .diagnostics import refresh_pull_diagnostics
-
-        asyncio.ensure_future(refresh_pull_diagnostics(ls))
+    return affected, [doc for doc in ls.documents.values() if doc.analysis.consulted & affected]

@@ -1,26 +1,55 @@
-"""Text synchronisation that follows the LSP's rules for lines.
+"""Where the server departs from pygls' protocol, and why.
 
-pygls keeps its own copy of every document and splits it with
-``str.splitlines``, which also breaks lines at form feeds and Unicode
-separators; positions after such a character would drift from the
-client's. The server keeps documents itself (``analysis.document``), so this
-protocol passes open/change/close straight to the server's handlers instead
-of updating pygls' copy.
+- Text synchronisation follows the LSP's rules for lines. pygls keeps its
+  own copy of every document and splits it with ``str.splitlines``, which
+  also breaks lines at form feeds and Unicode separators; positions after
+  such a character would drift from the client's. The server keeps
+  documents itself (``analysis.document``), so open/change/close go straight
+  to the server's handlers instead of updating pygls' copy.
+- Params that do not fit their method are answered with InvalidParams (or,
+  for a notification, dropped with a log message); a ``didChange`` with a
+  negative position is clamped instead (``messages.py``).
+- Requests after ``shutdown`` are answered with InvalidRequest, and ``exit``
+  ends the process with the status the LSP asks for.
 """
 
 from __future__ import annotations
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidRequest
+from pygls.exceptions import JsonRpcInvalidParams, JsonRpcInvalidRequest
 from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.protocol.json_rpc import RPCRequest
+
+from .messages import DID_CHANGE, InvalidMessage, clamp_change_positions, reason
+from .parent import exit_now
 
 
 class FastApiPerfProtocol(LanguageServerProtocol):
     def _user_handler(self, method: str):
         return self.fm.features.get(method)
 
+    def structure_message(self, data: dict):
+        method = data.get("method") if "jsonrpc" in data else None
+        message_type = self.get_message_type(method) if isinstance(method, str) and "error" not in data else None
+        if message_type is None:  # responses, errors, methods lsprotocol does not know: pygls' way
+            return super().structure_message(data)
+        if method == DID_CHANGE and (clamped := clamp_change_positions(data)):
+            document = data["params"].get("textDocument")
+            uri = document.get("uri") if isinstance(document, dict) else None
+            self._log_mistake(f"didChange for {uri}: positions outside the LSP's range clamped ({', '.join(clamped)})")
+        try:
+            return self._converter.structure(data, message_type)
+        except Exception as error:
+            return InvalidMessage(method, data.get("id"), reason(error))
+
     def handle_message(self, message) -> None:
+        if isinstance(message, InvalidMessage):
+            if message.id is None:
+                self._log_mistake(f"{message.method}: ignored, its params are invalid: {message.reason}")
+            else:
+                error = JsonRpcInvalidParams(f"{message.method}: invalid params: {message.reason}")
+                self._send_response(message.id, None, error.to_response_error())
+            return
         # The LSP: requests after ``shutdown`` must fail with InvalidRequest. pygls
         # drops them without an answer, which leaves the client waiting forever.
         if self._shutdown and isinstance(message, RPCRequest) and message.method != types.EXIT:
@@ -28,6 +57,22 @@ class FastApiPerfProtocol(LanguageServerProtocol):
             self._send_response(message.id, None, error.to_response_error())
             return
         super().handle_message(message)
+
+    def _log_mistake(self, text: str) -> None:
+        """A client's mistake: one Warning log message, no traceback."""
+        self.notify(types.WINDOW_LOG_MESSAGE, types.LogMessageParams(types.MessageType.Warning, text))
+
+    @lsp_method(types.EXIT)
+    def lsp_exit(self, *args):
+        """End the process: 0 after ``shutdown``, 1 without (the LSP).
+
+        pygls raises ``SystemExit`` from the handler, which cancels every task
+        still running (an ``initialized`` waiting for the client, say), each
+        with a traceback, and then waits for a reader thread that may never
+        return; the server has nothing left to save, so it ends at once.
+        """
+        exit_now(0 if self._shutdown else 1)
+        yield from ()
 
     def _check_handler_result(self, future) -> None:
         # pygls (2.1) files the future of every notification whose handler is a coroutine,

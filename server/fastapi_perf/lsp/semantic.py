@@ -1,9 +1,9 @@
 """The second, slower tier: jedi's answers arrive as a later update.
 
 An analysis records the questions it could not answer cheaply
-(``analysis.inference``). After publishing, this module answers them in a
-worker thread — the event loop keeps serving edits — then drops the cached
-findings of the statements that asked, so the next analysis uses the
+(``analysis.inference``). After publishing, the scheduler has this module
+answer them in a worker thread — the event loop keeps serving edits — then
+invalidates the statements that asked, so the next analysis uses the
 answers, and publishes again (or asks a pull client to refresh).
 
 The time budget is enforced inside a question, not only between questions:
@@ -30,7 +30,7 @@ from typing import TypeVar
 from ..analysis.names.inference import Inference
 from ..user_dirs import jedi_cache
 from .documents import OpenDocument
-from .server import FastApiPerfServer
+from .session import FastApiPerfServer
 
 
 def attach_inference(ls: FastApiPerfServer, doc: OpenDocument) -> None:
@@ -40,7 +40,7 @@ def attach_inference(ls: FastApiPerfServer, doc: OpenDocument) -> None:
         return
     root = settings.root
     doc.analysis.inference = Inference(
-        root, interpreter=ls.editor.interpreter, trusted=getattr(ls, "trusted", True), eager=False, budget_s=ANSWER_BUDGET_S,
+        root, interpreter=ls.editor.interpreter, trusted=ls.trusted, eager=False, budget_s=ANSWER_BUDGET_S,
         cache_folder=jedi_cache(),
     )
     doc.analysis.path = str(doc.path) if doc.path else None
@@ -99,17 +99,16 @@ def within(budget_s: float, work: Callable[..., T], *args) -> T:
         sys.settrace(previous)
 
 
-def answer_later(ls: FastApiPerfServer, doc: OpenDocument) -> None:
-    """If the last analysis left questions for jedi, answer them off the loop and re-check."""
+async def answer(doc: OpenDocument) -> set[int]:
+    """Answer the questions the last analysis left for jedi, in a worker thread.
+
+    Returns the text hashes of the statements that asked and got an answer
+    (``OpenDocument.invalidate(statements=...)`` checks them again); empty
+    when there was nothing to ask or nothing was learnt.
+    """
     inference = doc.analysis.inference
-    if inference is None or not inference.pending or doc.semantic_task is not None:
-        return
-    doc.semantic_task = asyncio.ensure_future(_answer(ls, doc, inference))
-
-
-async def _answer(ls: FastApiPerfServer, doc: OpenDocument, inference: Inference) -> None:
-    from .sync import schedule
-
+    if inference is None or not inference.pending:
+        return set()
     questions = list(inference.pending)
     _share_the_gil(+1)
     try:
@@ -122,22 +121,9 @@ async def _answer(ls: FastApiPerfServer, doc: OpenDocument, inference: Inference
             inference.answers.setdefault(key, None)  # not asked again until the statement changes
     finally:
         _share_the_gil(-1)
-        doc.semantic_task = None
-    if ls.documents.get(doc.uri) is not doc or not keys:
-        return
-    asked = {key[0] for key in keys}
-    touched = False
-    for chunk in doc.document.chunks:
-        if chunk.text and hash(chunk.text) in asked:
-            chunk.findings = None
-            touched = True
-    if not touched:
-        return
-    doc.analysis_stale = True
-    doc.revision += 1
-    if ls.pull_mode:
-        from .diagnostics import refresh_pull_diagnostics
+    return {key[0] for key in keys}
 
-        await refresh_pull_diagnostics(ls)
-    else:
-        schedule(ls, doc, 0)
+
+def has_questions(doc: OpenDocument) -> bool:
+    inference = doc.analysis.inference
+    return inference is not None and bool(inference.pending)

@@ -48,7 +48,7 @@ EDITOR_SETTINGS: dict[str, tuple[str, Any, str]] = {
 
 # Keys the editor extension uses for itself; accepted and ignored here.
 _CLIENT_ONLY = {"path", "interpreter", "trace", "importStrategy", "showNotifications", "enable", "args"}
-# Read once, from ``initializationOptions``, by ``trusted_from`` (lifecycle.py); ignored
+# Read once, from ``initializationOptions``, by ``trusted_from`` (``handlers/lifecycle.py``); ignored
 # afterwards, so a workspace's own settings can never make the server trust it.
 _INITIALIZE_ONLY = {"trusted"}
 
@@ -132,12 +132,14 @@ def parse_editor_settings(raw: Any) -> EditorSettings:
 def trusted_from(raw: Any) -> bool:
     """``trusted`` from ``initializationOptions`` (top level, or Ruff-style under ``settings``).
 
-    Only an explicit ``false`` counts: anything else leaves the server as
-    trusting as its command line made it.
+    Left out, the server stays as trusting as its command line made it; given,
+    only a real ``true`` keeps that trust: ``false``, ``"false"``, ``"true"``,
+    ``0``, ``null`` all mean untrusted (a string that reads "false" must never
+    count as trust).
     """
     if not isinstance(raw, dict):
         return True
     for holder in (raw, raw.get("settings")):
-        if isinstance(holder, dict) and holder.get("trusted") is False:
+        if isinstance(holder, dict) and "trusted" in holder and holder["trusted"] is not True:
             return False
     return True

@@ -105,6 +105,18 @@ class IncrementalAnalysis:
         replaced = [i for i, (old, new) in enumerate(zip(before, chunks)) if old is not new]
         return replaced if len(replaced) <= self._PATCH_LIMIT else None
 
+    def forget_statements(self, texts: set[int]) -> bool:
+        """Drop the cached findings of the statements whose ``hash(text)`` is in ``texts``; True if any was.
+
+        jedi answered questions those statements asked: the next run checks them with the answers.
+        """
+        forgotten = False
+        for chunk in self.document.chunks:
+            if chunk.text and hash(chunk.text) in texts:
+                chunk.findings = None
+                forgotten = True
+        return forgotten
+
     def external_change(self, modules: set[str]) -> None:
         """Other files changed: chunks that use names imported from them must be checked again."""
         self._external |= modules

@@ -97,6 +97,17 @@ class Inference:
         self._answer(text, path, [question])
         return self.answers.get(key)
 
+    def answers_only(self) -> Inference:
+        """A view that answers from what jedi has already said and records no question.
+
+        For analyses of texts that are not the document's (the editor's fix-all
+        rounds): a question about them would later be answered against the
+        document's text, at the wrong place.
+        """
+        view = Inference(self.root, self.interpreter, self.trusted, eager=False, budget_s=self.budget_s)
+        view.answers = self.answers
+        return view
+
     def new_budget(self) -> None:
         """Start a new time budget (per file in the CLI)."""
         self._spent = 0.0

@@ -39,11 +39,9 @@ class Chunk:
     comments: tuple[Comment, ...] = ()
     syntax: SyntaxProblem | None = None
     findings: list | None = None
-    """The server's cache of this statement's findings (relative to the origin); None: not checked."""
+    """The incremental analysis's cache of this statement's findings (relative to the origin); None: not checked."""
     assembled: tuple | None = None
     """Cache of ``assemble_chunk``: (key, source findings, absolute findings)."""
-    derived: dict | None = None
-    """Caches other layers keep per statement (the server's serialised diagnostics)."""
     signatures: dict | None = None
     """Cache of the module-level binding signatures this statement defines."""
     bom: bool = False
@@ -51,7 +49,7 @@ class Chunk:
     mentions: int = -1
     """Which of ``named_calls.WORDS`` its text mentions, as bits; -1 until asked."""
     anchors: dict | None = None
-    """The server's note of where its cached findings point: anchor name -> text of the statement
+    """The incremental analysis's note of where its cached findings point: anchor name -> text of the statement
     it names, when the findings were computed (``incremental.py`` re-checks if that text changed)."""
 
     def line(self, relative: int) -> str:
@@ -162,7 +160,6 @@ def release_chunks(chunks: list[Chunk]) -> None:
         for klass in facts.classes:
             klass.methods = {}
             klass.instance_attrs = {}
-        chunk.derived = None
 
 
 def _span_chunk(text: str, span: Span, lines: list[str]) -> Chunk:

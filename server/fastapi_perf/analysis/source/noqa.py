@@ -70,3 +70,12 @@ def codes_in(comment_text: str) -> list[tuple[str, int, int]]:
         return []
     base = match.start("codes")
     return [(m.group().upper(), base + m.start(), base + m.end()) for m in _CODE.finditer(match.group("codes"))]
+
+
+def find_line_noqa(text: str) -> tuple[int, int | None] | None:
+    """The ``# noqa`` in a line of text: (its column, the column after its last code or None
+    for a bare one), or None when there is none (for the editor's "disable for this line")."""
+    match = _LINE.search(text)
+    if match is None:
+        return None
+    return match.start(), match.end("codes") if match.group("codes") is not None else None

@@ -22,9 +22,27 @@ import signal
 import sys
 from typing import Any
 
-from .server import FastApiPerfServer
+from ..session import FastApiPerfServer
 
 DOCUMENT_TEXT = "fastapi-perf/documentText"
+
+
+def document_text(ls: FastApiPerfServer, params: Any) -> dict | None:
+    uri = _uri_of(params)
+    doc = ls.documents.get(uri) if uri is not None else None
+    if doc is None:
+        return None
+    return {"text": doc.document.text, "version": doc.version}
+
+
+def stacks_on_signal() -> None:
+    """Have ``SIGUSR1`` print every thread's stack to stderr."""
+    if not hasattr(signal, "SIGUSR1"):
+        return  # Windows
+    try:
+        faulthandler.register(signal.SIGUSR1, file=sys.stderr, all_threads=True)
+    except (AttributeError, ValueError, OSError):  # no real stderr (embedded, or stderr closed)
+        pass
 
 
 def _uri_of(params: Any) -> str | None:
@@ -42,24 +60,3 @@ def _get(value: Any, key: str) -> Any:
     if isinstance(value, dict):
         return value.get(key)
     return getattr(value, key, None)
-
-
-def _stacks_on_signal() -> None:
-    if not hasattr(signal, "SIGUSR1"):
-        return  # Windows
-    try:
-        faulthandler.register(signal.SIGUSR1, file=sys.stderr, all_threads=True)
-    except (AttributeError, ValueError, OSError):  # no real stderr (embedded, or stderr closed)
-        pass
-
-
-def register(server: FastApiPerfServer) -> None:
-    _stacks_on_signal()
-
-    @server.feature(DOCUMENT_TEXT)
-    def document_text(ls: FastApiPerfServer, params: Any) -> dict | None:
-        uri = _uri_of(params)
-        doc = ls.documents.get(uri) if uri is not None else None
-        if doc is None:
-            return None
-        return {"text": doc.document.text, "version": doc.version}

@@ -1,0 +1,95 @@
+"""The server's state for one session: open documents, settings, engines and the workspace index.
+
+It decides nothing about when to analyse (``scheduler.py`` does) and
+handles no message (``handlers/`` do); it answers "which settings apply
+here" and "which engine runs them".
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from .. import __version__
+from ..analysis.engine.dispatch import Engine
+from ..analysis.workspace.index import WorkspaceIndex
+from ..config import ConfigError, Settings, load_settings
+from ..rules import ALL_RULES
+from .documents import OpenDocument
+from .memory import Collector
+from .protocol import FastApiPerfProtocol
+from .settings import EditorSettings, parse_editor_settings
+
+SERVER_NAME = "fastapi-perf"
+CONFIG_SECTION = "fastapi-perf"
+
+log = logging.getLogger(__name__)
+
+
+class FastApiPerfServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__(SERVER_NAME, __version__, protocol_cls=FastApiPerfProtocol)
+        self.documents: dict[str, OpenDocument] = {}
+        self.editor = EditorSettings()
+        self.pull_mode = False
+        self._project_settings: dict[Path | None, Settings] = {}
+        self._engines: dict[frozenset[str], Engine] = {}
+        self.collector = Collector()
+        self.index: WorkspaceIndex | None = None
+        self.trusted = True
+        """False (``fastapi-perf lsp --untrusted``, or ``trusted`` in ``initializationOptions``
+        with anything but ``true``): never start another Python interpreter, in particular not
+        the workspace's. Only ever lowered, never raised again; see docs/robustness.md."""
+
+    # -- settings --------------------------------------------------------------
+    def update_editor_settings(self, raw: object) -> bool:
+        """Take new editor settings; True if they differ. A bad value is shown and the defaults kept."""
+        try:
+            editor = parse_editor_settings(raw)
+        except ConfigError as error:
+            editor = EditorSettings()
+            self.show_warning(f"fastapi-perf: ignoring the editor settings: {error}")
+        if editor == self.editor:
+            return False
+        self.editor = editor
+        self._project_settings.clear()
+        return True
+
+    def forget_project_settings(self) -> None:
+        """A ``pyproject.toml`` changed: read them again when next asked."""
+        self._project_settings.clear()
+
+    def settings_for(self, path: Path | None) -> Settings:
+        start = path.parent if path is not None else None
+        key = start
+        if key not in self._project_settings:
+            try:
+                project = load_settings(start) if start is not None and start.exists() else Settings()
+            except ConfigError as error:
+                self.show_warning(f"fastapi-perf: {error}; using the defaults")
+                project = Settings(root=start)
+            self._project_settings[key] = self.editor.apply(project)
+        return self._project_settings[key]
+
+    def engine_for(self, settings: Settings) -> Engine:
+        codes = settings.enabled_codes
+        engine = self._engines.get(codes)
+        if engine is None:
+            engine = self._engines[codes] = Engine([rule() for rule in ALL_RULES if rule.code in codes])
+        return engine
+
+    # -- messages ----------------------------------------------------------------
+    @property
+    def encoding(self) -> str:
+        encoding = self.workspace.position_encoding if self.protocol._workspace is not None else None
+        return str(getattr(encoding, "value", encoding) or "utf-16")
+
+    def show_warning(self, message: str) -> None:
+        log.warning(message)
+        self.window_show_message(types.ShowMessageParams(types.MessageType.Warning, message))
+
+    def log(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
+        self.window_log_message(types.LogMessageParams(kind, message))
