@@ -99,13 +99,26 @@ def test_check_imports_nothing_from_the_workspace(workspace) -> None:
 
 @pytest.mark.parametrize("flags", [(), ("--untrusted",)], ids=["trusted", "untrusted"])
 def test_language_server_imports_nothing_from_the_workspace(workspace, flags) -> None:
-    """The server starts, imports all it needs, and ends when its input ends."""
+    """The server starts, imports all it needs, and ends at shutdown and exit."""
     root, markers, _ = workspace
     from cli.conftest import ROOT
 
+    def message(payload: dict) -> str:
+        body = json.dumps(payload)
+        return f"Content-Length: {len(body.encode())}\r\n\r\n{body}"
+
+    session = "".join(
+        message(m)
+        for m in (
+            {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"processId": None, "rootUri": root.as_uri(), "capabilities": {}}},
+            {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+            {"jsonrpc": "2.0", "id": 2, "method": "shutdown"},
+            {"jsonrpc": "2.0", "method": "exit"},
+        )
+    )
     done = subprocess.run(
         [sys.executable, "-m", "fastapi_perf", "lsp", *flags],
-        cwd=root, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60, check=False,
+        cwd=root, input=session, capture_output=True, text=True, timeout=60, check=False,
         env={**os.environ, "PYTHONPATH": str(ROOT / "server")},
     )
     assert done.returncode == 0, done.stderr
