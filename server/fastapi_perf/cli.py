@@ -246,7 +246,7 @@ class PerFileIgnores:
         codes = [c for spec, cs in self.rules if spec.match_file(relative) for c in cs]
         if not codes:
             return outcome.findings
-        return [f for f in outcome.findings if not (f.code and any(c == "ALL" or f.code.startswith(c) for c in codes))]
+        return [f for f in outcome.findings if not any(c == "ALL" or f.code.startswith(c) for c in codes)]
 
 
 class Progress:

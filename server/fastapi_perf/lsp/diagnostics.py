@@ -87,8 +87,6 @@ def to_diagnostic(ls: FastApiPerfServer, doc: OpenDocument, finding: Finding) ->
         "source": SOURCE,
         "message": finding.message,
     }
-    if finding.code is None:
-        return item
     item["code"] = finding.code
     rule = BY_CODE.get(finding.code)
     if rule is not None:

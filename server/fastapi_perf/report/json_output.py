@@ -18,7 +18,7 @@ def to_dicts(reported: Sequence[Reported]) -> list[dict]:
     items = []
     for item in reported:
         f = item.finding
-        rule = BY_CODE.get(f.code) if f.code else None
+        rule = BY_CODE.get(f.code)
         fix = None
         if f.fix is not None:
             fix = {
@@ -38,7 +38,7 @@ def to_dicts(reported: Sequence[Reported]) -> list[dict]:
                 "fix": fix,
                 "location": _location(f.range.start),
                 "message": f.message,
-                "noqa_row": f.range.start.line + 1 if f.code else None,
+                "noqa_row": f.range.start.line + 1,
                 "severity": item.severity.value,
                 "url": rule.url() if rule else None,
             }
