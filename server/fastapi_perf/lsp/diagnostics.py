@@ -20,6 +20,7 @@ from ..analysis.findings import Finding, Position, Range, Severity
 from ..analysis.source.positions import char_to_units, split_lines
 from ..rules import BY_CODE
 from .documents import OpenDocument
+from .recovery import complete_pending
 from .server import SOURCE, FastApiPerfServer
 
 _SEVERITY = {Severity.ERROR: 1, Severity.WARNING: 2, Severity.INFO: 3, Severity.HINT: 4}
@@ -212,10 +213,11 @@ def register(server: FastApiPerfServer) -> None:
         types.TEXT_DOCUMENT_DIAGNOSTIC,
         types.DiagnosticOptions(identifier=SOURCE, inter_file_dependencies=False, workspace_diagnostics=True),
     )
-    def document_diagnostic(ls: FastApiPerfServer, params: types.DocumentDiagnosticParams):
+    async def document_diagnostic(ls: FastApiPerfServer, params: types.DocumentDiagnosticParams):
         doc = ls.documents.get(params.text_document.uri)
         if doc is None:
             return {"kind": "full", "items": []}
+        await complete_pending(doc)
         rid = result_id(ls, doc)
         if params.previous_result_id == rid:
             return {"kind": "unchanged", "resultId": rid}
@@ -226,10 +228,11 @@ def register(server: FastApiPerfServer) -> None:
         return {"kind": "full", "resultId": result_id(ls, doc), "items": items}
 
     @server.feature(types.WORKSPACE_DIAGNOSTIC)
-    def workspace_diagnostic(ls: FastApiPerfServer, params: types.WorkspaceDiagnosticParams):
+    async def workspace_diagnostic(ls: FastApiPerfServer, params: types.WorkspaceDiagnosticParams):
         previous = {p.uri: p.value for p in params.previous_result_ids or []}
         reports = []
         for doc in list(ls.documents.values()):
+            await complete_pending(doc)
             rid = result_id(ls, doc)
             if previous.get(doc.uri) == rid:
                 reports.append({"kind": "unchanged", "uri": doc.uri, "version": doc.version, "resultId": rid})

@@ -29,7 +29,7 @@ def register(server: FastApiPerfServer) -> None:
         path = path_of(item.uri)
         settings = ls.settings_for(path)
         module, package = module_name_for(path, settings.root) if path else ("__main__", False)
-        document = Document(item.text, item.version)
+        document = Document(item.text, item.version, recover=False)  # the slow path runs off the loop
         analysis = IncrementalAnalysis(document, ls.engine_for(settings), settings.options, module, package)
         doc = OpenDocument(item.uri, path, document, analysis, settings, item.language_id)
         ls.documents[item.uri] = doc
@@ -92,8 +92,12 @@ def schedule(ls: FastApiPerfServer, doc: OpenDocument, delay_ms: int) -> None:
 
 async def _analyse_later(ls: FastApiPerfServer, doc: OpenDocument, version: int, delay_ms: int) -> None:
     from .diagnostics import publish
+    from .recovery import complete_pending
 
     await asyncio.sleep(delay_ms / 1000)
+    if ls.documents.get(doc.uri) is not doc or doc.version != version:
+        return
+    await complete_pending(doc)
     if ls.documents.get(doc.uri) is not doc or doc.version != version:
         return
     publish(ls, doc)
