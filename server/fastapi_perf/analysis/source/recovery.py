@@ -39,6 +39,7 @@ WINDOW_LINES = 200
 _HEADERS = frozenset(("if", "elif", "else", "for", "while", "with", "try", "except", "finally"))
 _DEFINITION = re.compile(r"[ \t]+(?:async[ \t]+def|def|class)[ \t]|[ \t]+@")
 _ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError)
+_HEADER_LINE = re.compile(r"^expected an indented block after .* on line (\d+)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,10 @@ def recover(text: str, error: BaseException, inner: Rewrite | None = None) -> Re
         for _ in range(MAX_ROUNDS):
             line = min(max((error.lineno or 1) - 1, 0), locator.lines - 1)
             column = current.original_column(line, max((error.offset or 1) - 1, 0))
+            header = _HEADER_LINE.search(error.msg or "")
+            if header is not None:  # what is broken is the block's header, not the line after it
+                line = min(int(header.group(1)) - 1, locator.lines - 1)
+                column = _indent(text, locator.starts[line]) or 0
             region = locator.region(line, column, regions, error.msg)
             if region is None:
                 return None
@@ -134,7 +139,8 @@ class _Locator:
             colon = _Region(line, line, at, at, ((at, at, ":"),))
             if colon not in taken and all(colon.disjoint(r) for r in taken):
                 return colon
-        window = self._window(line) if self.lines > WINDOW_LINES else None
+        # A window holds one member: it cannot tell which indentation its lines should have.
+        window = self._window(line) if self.lines > WINDOW_LINES and "indent" not in message else None
         for bounds in ([window] if window is not None else []) + [(0, self.lines)]:
             node = _statement(self._tree(bounds), (line - bounds[0] + 1, column))
             while node is not None:
@@ -202,31 +208,35 @@ class _Locator:
         while after is not None and _is_statement(after) and last_node.end_pos[1] and after.start_pos[0] == last_node.end_pos[0]:
             last_node, after = after, after.get_next_sibling()
         column = first_node.start_pos[1]
+        sibling = _sibling(first_node)
+        first_line = first_node.start_pos[0] - 1 + offset
+        line_start = self.starts[first_line]
+        start = line_start + column
+        misplaced = sibling is not None and sibling.start_pos[1] != column and not self.text[line_start:start].strip()
+        base = sibling.start_pos[1] if misplaced else column  # the indentation it should have
         header = _is_header(first_node)
         following = _next_statement(last_node)
         last_line = last_node.end_pos[0] - (0 if last_node.end_pos[1] else 1)
-        body_follows = following is not None and following.start_pos[0] > last_line and following.start_pos[1] > column
+        body_follows = following is not None and following.start_pos[0] > last_line and following.start_pos[1] > base
         if body_follows and not header:
-            while following is not None and following.start_pos[1] > column:
+            while following is not None and following.start_pos[1] > base:
                 last_node, following = following, _next_statement(following)
-        first_line = first_node.start_pos[0] - 1 + offset
         end_line, end_column = last_node.end_pos
         end_line = end_line - 1 + offset
-        start = self.starts[first_line] + column
         if end_column == 0 and end_line > first_line:
             end_line -= 1
             end = self._line_end(end_line)
         elif end_line < self.lines:
-            end = min(self.starts[end_line] + end_column, self._line_end(end_line))
+            end = self._line_end(end_line)  # nothing else starts on its last line: the rest of it goes too
         else:
             end_line, end = self.lines - 1, len(self.text)
         if end <= start:
             return None
-        suite_column = _suite_column(first_node)
-        line_start = self.starts[first_line]
-        if suite_column is not None and suite_column < column and not self.text[line_start + suite_column : start].strip():
-            start = line_start + suite_column  # an unexpected indent: the placeholder goes where the suite's statements start
-        placeholder = "if 1:" if header and body_follows else "0"
+        indent = ""
+        if misplaced:  # the placeholder takes the indentation of the suite's statements
+            sibling_start = self.starts[sibling.start_pos[0] - 1 + offset]
+            start, indent = line_start, self.text[sibling_start : sibling_start + sibling.start_pos[1]]
+        placeholder = indent + ("if 1:" if header and body_follows else "0")
         edits = blank(self.text, start, end)
         stop = edits[0][1]
         edits[0] = (start, stop, placeholder.ljust(stop - start))
@@ -293,11 +303,11 @@ def _is_header(node) -> bool:
     return leaf.value in _HEADERS
 
 
-def _suite_column(node) -> int | None:
-    """The indentation of the statements of ``node``'s suite."""
+def _sibling(node):
+    """Another statement of ``node``'s suite: its indentation is the suite's."""
     for sibling in node.parent.children:
-        if sibling.type not in ("newline", "endmarker") and not _is_indent(sibling) and sibling is not node:
-            return sibling.start_pos[1]
+        if sibling is not node and _is_statement(sibling):
+            return sibling
     return None
 
 
