@@ -73,3 +73,40 @@ def test_an_open_document_can_leave_the_slow_path_to_its_caller() -> None:
     assert done is not pending and done.pending is None and done.syntax is not None
     assert [fn.name for fn in done.facts.functions] == ["f"]
     assert not doc.pending()
+
+
+FIXABLE = '''import time
+
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/a")
+async def a():
+    time.sleep(1)
+    return {"a": 1}
+
+
+@app.get("/b")
+async def b():
+    time.sleep(2)
+    rows = fetch(
+    return rows
+'''
+
+
+def test_fixes_apply_beside_a_syntax_error_and_leave_the_rest_as_it_was() -> None:
+    from fastapi_perf.checker.fixing import apply_edits, choose
+    from helpers import fix_all
+
+    before = findings_of(FIXABLE)
+    assert {(f.code, f.range.start.line) for f in before} >= {("FAP103", 9), ("FAP103", 15), ("FAP000", 16)}
+    edits, fixed_findings = choose(before, unsafe=False)
+    assert {f.range.start.line for f in fixed_findings} == {9, 15}  # the broken function's call too
+    fixed, applied, remaining = fix_all(FIXABLE, unsafe=False)
+    assert applied == 2
+    assert fixed == apply_edits(FIXABLE, edits)  # nothing changed outside the fixes' edits
+    assert "    time.sleep" not in fixed and "await asyncio.sleep(2)" in fixed
+    assert "    rows = fetch(\n    return rows\n" in fixed
+    assert [f.code for f in remaining if f.code == "FAP000"] == ["FAP000"]
