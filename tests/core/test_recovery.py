@@ -110,3 +110,10 @@ def test_fixes_apply_beside_a_syntax_error_and_leave_the_rest_as_it_was() -> Non
     assert "    time.sleep" not in fixed and "await asyncio.sleep(2)" in fixed
     assert "    rows = fetch(\n    return rows\n" in fixed
     assert [f.code for f in remaining if f.code == "FAP000"] == ["FAP000"]
+
+
+def test_the_parso_grammar_is_the_one_jedi_holds() -> None:
+    import jedi
+    from fastapi_perf.analysis.source.recovery import grammar
+
+    assert jedi.Script("x = 1\n")._inference_state.grammar is grammar()

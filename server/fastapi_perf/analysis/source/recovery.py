@@ -208,7 +208,7 @@ class _Locator:
         while after is not None and _is_statement(after) and last_node.end_pos[1] and after.start_pos[0] == last_node.end_pos[0]:
             last_node, after = after, after.get_next_sibling()
         column = first_node.start_pos[1]
-        sibling = _sibling(first_node)
+        sibling = self._sibling(first_node, offset)
         first_line = first_node.start_pos[0] - 1 + offset
         line_start = self.starts[first_line]
         start = line_start + column
@@ -241,6 +241,17 @@ class _Locator:
         stop = edits[0][1]
         edits[0] = (start, stop, placeholder.ljust(stop - start))
         return _Region(first_line, end_line, start, end, tuple(edits))
+
+    def _sibling(self, node, offset: int):
+        """Another statement of ``node``'s suite that starts its line: its indentation is the suite's."""
+        for sibling in node.parent.children:
+            if sibling is node or not _is_statement(sibling):
+                continue
+            line, column = sibling.start_pos
+            start = self.starts[line - 1 + offset]
+            if not self.text[start : start + column].strip():
+                return sibling
+        return None
 
     def _line_end(self, line: int) -> int:
         end = self.starts[line + 1] if line + 1 < self.lines else len(self.text)
@@ -301,14 +312,6 @@ def _is_header(node) -> bool:
         following = leaf.get_next_leaf()
         return following is not None and following.value in ("for", "with")
     return leaf.value in _HEADERS
-
-
-def _sibling(node):
-    """Another statement of ``node``'s suite: its indentation is the suite's."""
-    for sibling in node.parent.children:
-        if sibling is not node and _is_statement(sibling):
-            return sibling
-    return None
 
 
 def _is_placeholder(statement: ast.stmt) -> bool:
