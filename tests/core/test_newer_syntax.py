@@ -102,3 +102,25 @@ def test_newer_syntax_than_the_target_version_is_a_syntax_error() -> None:
     assert (syntax.range.start.line, syntax.range.start.column) == at(text, "except")
     # The file is still analysed: the project may be run on a newer Python than it declares.
     assert sleeps(text, AnalysisOptions(target_version=(3, 10))) == [at(text, "time.sleep")]
+
+
+@pytest.mark.parametrize(
+    ("specifier", "target"),
+    [(">=3.14", (3, 14)), (">=3.10,<4.0", (3, 10)), ("~=3.11", (3, 11)), ("==3.12.*", (3, 12)), (">=3.8.1", (3, 8)),
+     ("^3.11", (3, 11)), ("~3.9", (3, 9)), ("not a specifier", None), (311, None)],
+)
+def test_the_target_version_is_the_oldest_python_requires_python_admits(specifier, target) -> None:
+    from fastapi_perf.config import requires_python_target
+
+    assert requires_python_target(specifier) == target
+
+
+def test_the_target_version_comes_from_pyproject(tmp_path) -> None:
+    from fastapi_perf.config import load_settings
+
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\nrequires-python = '>=3.12'\n")
+    assert load_settings(tmp_path).options.target_version == (3, 12)
+    (tmp_path / "pyproject.toml").write_text("[tool.poetry.dependencies]\npython = '^3.11'\n[tool.fastapi-perf]\n")
+    assert load_settings(tmp_path).target_version == (3, 11)
+    (tmp_path / "pyproject.toml").write_text("[project]\nrequires-python = '>=3.10'\n[tool.fastapi-perf]\ntarget-version = 'py313'\n")
+    assert load_settings(tmp_path).target_version == (3, 13)

@@ -183,7 +183,10 @@ def slow_parse(text: str, error: BaseException) -> SlowParse:
     bom = text.startswith("\ufeff")
     source = text[1:] if bom else text
     lines = split_lines(source)
-    down = downlevel(source) if isinstance(error, SyntaxError) else None
+    try:
+        down = downlevel(source) if isinstance(error, SyntaxError) else None
+    except RecursionError:  # f-strings nested thousands deep
+        down = None
     rewrite = None
     constructs: tuple[Construct, ...] = ()
     if down is not None:
