@@ -134,12 +134,17 @@ SERVERS = {
 
 
 def edit_sites(lines: list[str], count: int, indent: int = 4) -> list[tuple[int, int]]:
-    """Places after a digit inside code indented ``indent`` or more, spread over the file."""
+    """Places after a number inside code indented ``indent`` or more, spread over the file.
+
+    Typing ``1`` there and deleting it keeps the file valid (a number that
+    is ``0`` is skipped: ``01`` does not parse).
+    """
     candidates = []
     for number, line in enumerate(lines):
         if not line.startswith(" " * indent) or line.lstrip().startswith("#"):
             continue
-        match = re.search(r"(?<![\w.])\d+(?![\w.])", line)
+        # Not a lone ``0``: ``01`` is a syntax error, and the file is meant to stay valid.
+        match = re.search(r"(?<![\w.])(?!0(?![\w.]))\d+(?![\w.])", line)
         if match and line.count('"') % 2 == 0:
             candidates.append((number, match.end()))
     if not candidates:
