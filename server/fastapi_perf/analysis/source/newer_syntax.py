@@ -25,6 +25,7 @@ that the caller can report syntax the project's target version lacks.
 
 from __future__ import annotations
 
+import bisect
 import keyword
 import re
 import sys
@@ -75,14 +76,13 @@ _TOKEN = re.compile(
 )
 _LINE_END = re.compile(r"[\r\n]")
 _KEYWORDS = frozenset(keyword.kwlist) | {"match", "case", "type"}
-_OPEN = {"(": ")", "[": "]", "{": "}"}
+_OPEN = frozenset("([{")
 _CLOSE = frozenset(")]}")
 
 
 def downlevel(text: str, running: tuple[int, int] = RUNNING) -> Downlevelled | None:
     """``text`` with the syntax newer than ``running`` rewritten; None if it has none."""
-    versions = [v for v in _HINTS if v > running and _HINTS[v].search(text)]
-    if not versions:
+    if not any(version > running and hint.search(text) for version, hint in _HINTS.items()):
         return None
     lexer = _Lexer(text, running)
     lexer.run()
@@ -97,8 +97,6 @@ def downlevel(text: str, running: tuple[int, int] = RUNNING) -> Downlevelled | N
 
 
 def _position(starts: list[int], offset: int) -> Position:
-    import bisect
-
     line = bisect.bisect_right(starts, offset) - 1
     return Position(line, offset - starts[line])
 
@@ -111,8 +109,6 @@ class _Field:
     end: int
     terminator: int
     """Offset of the ``}``, ``!``, ``:`` or ``=`` that ends the expression."""
-    close: int
-    """Offset just after the field's closing brace."""
     nested: list[_Field]
     """Fields of its format spec (``{x:>{width}}``)."""
 
@@ -483,4 +479,4 @@ def _field(text: str, pos: int, quote: str) -> tuple[_Field | None, int, bool]:
             pos += 1
     if pos >= end or text[pos] != "}":
         return None, pos, needs
-    return _Field(start, expr_end, terminator, pos + 1, nested), pos + 1, needs
+    return _Field(start, expr_end, terminator, nested), pos + 1, needs

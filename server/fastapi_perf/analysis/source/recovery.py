@@ -100,6 +100,8 @@ def recover(text: str, error: BaseException, inner: Rewrite | None = None) -> Re
             return Recovered(tree, Rewrite(current.text, current.lines, current.spans, inner), unknown)
     except (RecursionError, MemoryError):
         return None
+    finally:
+        locator.release()
     return None
 
 
@@ -252,6 +254,19 @@ class _Locator:
             if not self.text[start : start + column].strip():
                 return sibling
         return None
+
+    def release(self) -> None:
+        """Free parso's trees now: parent and child point at each other, and the server collects
+        such cycles only when the editor is idle (every keystroke in a broken function made one)."""
+        for module in self._trees.values():
+            stack = [module]
+            while stack:
+                node = stack.pop()
+                children = getattr(node, "children", None)
+                if children:
+                    stack.extend(children)
+                    node.children = []
+        self._trees.clear()
 
     def _line_end(self, line: int) -> int:
         end = self.starts[line + 1] if line + 1 < self.lines else len(self.text)
