@@ -20,7 +20,7 @@ REQUIRED_HEADINGS = ("## What it does", "## Why is this bad?", "## Example", "##
 def test_codes_are_unique_and_well_formed() -> None:
     codes = [rule.code for rule in ALL_RULES]
     assert len(codes) == len(set(codes))
-    assert all(re.fullmatch(r"FAP[1-6]\d\d", code) for code in codes)
+    assert all(re.fullmatch(r"FAP[0-6]\d\d", code) for code in codes)
     assert codes == sorted(codes)
     names = [rule.name for rule in ALL_RULES]
     assert len(names) == len(set(names))

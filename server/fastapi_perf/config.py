@@ -56,6 +56,8 @@ class Settings:
     """Follow calls and types into other files of the project (the workspace index)."""
     inference: bool | None = None
     """Ask jedi about receivers nothing cheaper could type. None: on in the editor, off in the CLI."""
+    target_version: tuple[int, int] | None = None
+    """The oldest Python the project supports (``target-version``, else ``requires-python``)."""
     root: Path | None = field(default=None, compare=False)
     """The folder of the ``pyproject.toml`` the settings came from."""
     project_uses_fastapi: bool = False
@@ -72,11 +74,10 @@ class Settings:
             extend_critical_calls=self.extend_critical_calls,
             all_asyncio_files=self.all_asyncio_files,
             project_uses_fastapi=self.project_uses_fastapi,
+            target_version=self.target_version,
         )
 
-    def severity_of(self, code: str | None) -> Severity:
-        if code is None:
-            return Severity.ERROR
+    def severity_of(self, code: str) -> Severity:
         return _severity(self.severity, code)
 
     def ignored_codes(self, path: Path | None) -> tuple[str, ...]:
@@ -221,6 +222,33 @@ def _blocking_table(value: Any, key: str) -> tuple[tuple[str, tuple[str, ...]], 
     return tuple(result)
 
 
+TARGET_VERSIONS = tuple(f"py3{minor}" for minor in range(7, 15))
+
+
+def _target_version(value: Any, key: str) -> tuple[int, int]:
+    if value not in TARGET_VERSIONS:
+        raise ConfigError(f"`{key}` must be one of {', '.join(TARGET_VERSIONS)}, got {value!r}")
+    return (3, int(value[3:]))
+
+
+def requires_python_target(specifier: Any) -> tuple[int, int] | None:
+    """The oldest Python 3 minor version a ``requires-python`` (or Poetry ``python``) specifier admits."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    if not isinstance(specifier, str):
+        return None
+    # Poetry's ``^3.11`` and ``~3.11`` admit 3.11 and later minor versions (of 3.x) first.
+    text = re.sub(r"[\^~](?!=)\s*", ">=", specifier.strip())
+    try:
+        versions = SpecifierSet(text)
+    except InvalidSpecifier:
+        return None
+    for minor in range(0, 40):
+        if any(versions.contains(f"3.{minor}.{patch}", prereleases=True) for patch in (0, 99)):
+            return (3, minor)
+    return None
+
+
 def _per_file_ignores(value: Any, key: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(value, Mapping):
         raise ConfigError(f"`{key}` must be a table of glob pattern to rule codes, got {value!r}")
@@ -260,6 +288,7 @@ _READERS = {
     "max-file-size": ("max_file_size", lambda v, k: _int(v, k, 1)),
     "follow-imports": ("follow_imports", _bool),
     "inference": ("inference", _bool),
+    "target-version": ("target_version", _target_version),
 }
 KNOWN_KEYS = tuple(_READERS)
 
@@ -313,6 +342,10 @@ def load_settings(start: Path, config_file: Path | None = None) -> Settings:
         raise ConfigError(f"{path} is not valid TOML: {error}") from None
     check_read_keys(data, path)
     values = parse_table(data.get("tool", {}).get(SECTION, {}), f"[tool.{SECTION}] in {path}")
+    if "target_version" not in values:
+        target = declared_python(data)
+        if target is not None:
+            values["target_version"] = target
     root = path.parent.resolve()
     return Settings(root=root, project_uses_fastapi=project_declares_fastapi(root, data), **values)
 
@@ -353,6 +386,17 @@ def _is(value: Any, kind: str) -> bool:
 def _shown(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def declared_python(pyproject: Mapping[str, Any]) -> tuple[int, int] | None:
+    """The target version ``pyproject.toml`` declares: ``requires-python``, or Poetry's ``python``."""
+    project = pyproject.get("project", {})
+    if isinstance(project, Mapping) and "requires-python" in project:
+        return requires_python_target(project["requires-python"])
+    tool = pyproject.get("tool", {})
+    poetry = tool.get("poetry", {}) if isinstance(tool, Mapping) else {}
+    dependencies = poetry.get("dependencies", {}) if isinstance(poetry, Mapping) else {}
+    return requires_python_target(dependencies.get("python")) if isinstance(dependencies, Mapping) else None
 
 
 _FASTAPI_REQUIREMENT = re.compile(r"(?<![\w.-])fastapi(?![\w-])", re.IGNORECASE)

@@ -3,6 +3,7 @@
 
     python tests/benchmarks/bench_cli.py                 # generated project (100,000 lines)
     python tests/benchmarks/bench_cli.py --corpus DIR    # also a tree of real code (../shared/corpus)
+    python tests/benchmarks/bench_cli.py --corpus DIR --baseline OTHER/server   # and another copy, same run
 
 Prints median and p95 wall time over the runs, lines per second, and ratios
 against the baselines measured in the same run. It asserts nothing: the
@@ -60,7 +61,18 @@ def row(label: str, times: list[float], lines: int, baseline: float | None) -> s
     return f"{label:<44} {median:9.3f} {p95(times):9.3f} {lines / median:12,.0f} {ratio}"
 
 
-def bench_tree(title: str, root: Path, files: list[Path], runs: int, flake8_files: list[Path]) -> None:
+def interleaved(commands: list[tuple[list[str], dict]], cwd: Path, runs: int) -> list[list[float]]:
+    """Time several commands in turn, run after run, so that a load that comes and goes hits them alike."""
+    times: list[list[float]] = [[] for _ in commands]
+    for _ in range(runs):
+        for index, (cmd, env) in enumerate(commands):
+            times[index] += timed(cmd, cwd, 1, env)
+    return times
+
+
+def bench_tree(
+    title: str, root: Path, files: list[Path], runs: int, flake8_files: list[Path], baseline: Path | None = None
+) -> None:
     lines = count_lines(files)
     fp = [sys.executable, "-m", "fastapi_perf", "check", "--exit-zero", "--quiet"]
     cache = root / ".fastapi_perf_cache"
@@ -79,8 +91,17 @@ def bench_tree(title: str, root: Path, files: list[Path], runs: int, flake8_file
     base = statistics.median(results["ruff"]) if "ruff" in results else None
     if ruff:
         print(row("ruff check --select ASYNC --no-cache", results["ruff"], lines, base))
-    cold = timed(fp + ["--no-cache", "."], root, runs, env)
-    print(row("fastapi-perf check --no-cache (cold)", cold, lines, base))
+    if baseline is not None:
+        other = {**env, "PYTHONPATH": str(baseline)}
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(baseline / "fastapi_perf")], env=other, check=False, stdout=subprocess.DEVNULL)
+        cold, before = interleaved([(fp + ["--no-cache", "."], env), (fp + ["--no-cache", "."], other)], root, runs)
+        print(row("fastapi-perf check --no-cache (cold)", cold, lines, base))
+        print(row(f"  the same, {baseline}", before, lines, base))
+        print(f"  cold, this copy / the baseline: {statistics.median(cold) / statistics.median(before):.3f}"
+              f" (runs: {', '.join(f'{t:.2f}' for t in cold)} / {', '.join(f'{t:.2f}' for t in before)})")
+    else:
+        cold = timed(fp + ["--no-cache", "."], root, runs, env)
+        print(row("fastapi-perf check --no-cache (cold)", cold, lines, base))
     isolated = timed(fp + ["--no-cache", "--no-follow-imports", "."], root, runs, env)
     print(row("  same, --no-follow-imports (no index)", isolated, lines, base))
     first = timed(fp + ["."], root, runs, env, before=clear)
@@ -104,15 +125,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--corpus", type=Path, help="a folder of real code, e.g. the unpacked ../shared/corpus/src")
+    parser.add_argument("--baseline", type=Path, help="another copy's server/ folder, timed cold in the same run")
+    parser.add_argument("--no-generated", action="store_true", help="skip the generated project")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp) / "project"
-        files, _ = synth.project(root, PROJECT)
-        bench_tree("Generated FastAPI project", root, files, args.runs, [f for f in files if "_500_" in f.name][:4])
+    baseline = args.baseline.resolve() if args.baseline else None
+    if not args.no_generated:
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp) / "project"
+            files, _ = synth.project(root, PROJECT)
+            bench_tree("Generated FastAPI project", root, files, args.runs, [f for f in files if "_500_" in f.name][:4], baseline)
     if args.corpus:
         corpus = args.corpus.resolve()
         files = [Path(p) for p in corpus.rglob("*.py")]
-        bench_tree(f"Corpus {corpus}", corpus, files, max(1, args.runs // 2), [])
+        bench_tree(f"Corpus {corpus}", corpus, files, max(1, args.runs // 2), [], baseline)
     return 0
 
 

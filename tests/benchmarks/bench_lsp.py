@@ -3,6 +3,8 @@
 
     python tests/benchmarks/bench_lsp.py                      # generated 500/2,000/10,000-line modules
     python tests/benchmarks/bench_lsp.py --file BIG.py        # also a real file (litellm's proxy_server.py)
+    python tests/benchmarks/bench_lsp.py --sizes 2000,10000 --class-lines 4000 --syntax-errors --many 0 \\
+        --baseline OTHER/server                               # and another copy on the valid files
 
 For each file and server it prints: spawn -> initialize reply; didOpen ->
 first diagnostics; didChange -> publishDiagnostics of that version for
@@ -10,6 +12,12 @@ one-character edits at different places (debounce 0), p50 and p95; the
 server's peak RSS. In the same run it times parso's own diff re-parse of
 the same edits, and prints the ratios the targets are stated in. It asserts
 nothing.
+
+``--class-lines N`` adds a module that is one N-line class (every edit
+re-parses the class). ``--syntax-errors`` measures each file a second time
+with a syntax error in every edited function (an unclosed bracket on the
+line after the edit), the path that parses the edited statement again with
+parso's error recovery, for both servers.
 """
 
 from __future__ import annotations
@@ -125,13 +133,18 @@ SERVERS = {
 }
 
 
-def edit_sites(lines: list[str], count: int) -> list[tuple[int, int]]:
-    """Places after a digit inside indented code, spread over the file."""
+def edit_sites(lines: list[str], count: int, indent: int = 4) -> list[tuple[int, int]]:
+    """Places after a number inside code indented ``indent`` or more, spread over the file.
+
+    Typing ``1`` there and deleting it keeps the file valid (a number that
+    is ``0`` is skipped: ``01`` does not parse).
+    """
     candidates = []
     for number, line in enumerate(lines):
-        if not line.startswith("    ") or line.lstrip().startswith("#"):
+        if not line.startswith(" " * indent) or line.lstrip().startswith("#"):
             continue
-        match = re.search(r"(?<![\w.])\d+(?![\w.])", line)
+        # Not a lone ``0``: ``01`` is a syntax error, and the file is meant to stay valid.
+        match = re.search(r"(?<![\w.])(?!0(?![\w.]))\d+(?![\w.])", line)
         if match and line.count('"') % 2 == 0:
             candidates.append((number, match.end()))
     if not candidates:
@@ -140,9 +153,42 @@ def edit_sites(lines: list[str], count: int) -> list[tuple[int, int]]:
     return candidates[::step][:count]
 
 
-def measure_server(name: str, text: str, folder: Path, edits: int) -> dict:
+_DEF = re.compile(r"\s*(?:async\s+)?def\s")
+_MEMBER = re.compile(r"\s*(?:(?:async\s+)?def\s|@|class\s)")
+
+
+def broken_variant(text: str, sites: list[tuple[int, int]], one_statement: bool = False) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` with an unclosed bracket on the line after each edit site, and the sites moved to match.
+
+    With ``one_statement`` (a module that is one class) only the method around
+    the middle site is broken (after its last site), and the edits are made
+    at its sites: one statement with one syntax error, as while typing.
+    """
+    lines = text.split("\n")
+    if one_statement:
+        first = last = sites[len(sites) // 2][0]
+        while first > 0 and not _DEF.match(lines[first]):
+            first -= 1
+        while last + 1 < len(lines) and not _MEMBER.match(lines[last + 1]):
+            last += 1
+        sites = [site for site in edit_sites(lines, len(lines), 8) if first <= site[0] <= last]
+        broken_after = {sites[-1][0]}
+    else:
+        broken_after = {line for line, _ in sites}
+    out: list[str] = []
+    moved: dict[int, int] = {}
+    for number, line in enumerate(lines):
+        moved[number] = len(out)
+        out.append(line)
+        if number in broken_after:
+            indent = line[: len(line) - len(line.lstrip())]
+            out.append(f"{indent}pending = compute(")
+    return "\n".join(out), [(moved[line], column) for line, column in sites]
+
+
+def measure_server(name: str, text: str, folder: Path, edits: int, sites: list[tuple[int, int]] | None = None) -> dict:
     spec = SERVERS[name]
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "server")}
+    env = {**os.environ, "PYTHONPATH": str(spec.get("path", ROOT / "server"))}
     path = folder / "bench_module.py"
     path.write_text(text, encoding="utf-8")
     uri = path.as_uri()
@@ -166,7 +212,7 @@ def measure_server(name: str, text: str, folder: Path, edits: int) -> dict:
     open_ms = (stamp - sent) * 1000
     findings = len(first["params"]["diagnostics"])
     lines = text.split("\n")
-    sites = edit_sites(lines, edits // 2 + 1)
+    sites = sites or edit_sites(lines, edits // 2 + 1)
     latencies = []
     version = 1
     for index in range(edits):
@@ -241,25 +287,37 @@ def many_open(files: list[Path]) -> float:
     return rss
 
 
-def report(title: str, text: str, edits: int) -> None:
+def report(title: str, text: str, edits: int, syntax_errors: bool = False, indent: int = 4) -> None:
+    sites = edit_sites(text.split("\n"), edits // 2 + 1, indent)
+    variants = [("", text, sites)]
+    if syntax_errors:
+        variants.append((" (syntax error)", *broken_variant(text, sites, one_statement=indent > 4)))
+    results = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "pyproject.toml").write_text("[project]\nname = 'bench'\ndependencies = ['fastapi']\n")
-        results = {}
-        for name in SERVERS:
-            if name == "ruff server" and not shutil.which("ruff"):
-                continue
-            results[name] = measure_server(name, text, folder, edits)
+        for suffix, variant, variant_sites in variants:
+            for name in SERVERS:
+                if name == "ruff server" and not shutil.which("ruff"):
+                    continue
+                if suffix and name == "fastapi-perf base":
+                    continue  # the base copy is measured on the valid file only
+                results[name + suffix] = measure_server(name, variant, folder, edits, variant_sites)
     ours = results["fastapi-perf"]
     full, parso_p50, parso_p95 = parso_times(text, ours["sites"], edits)
     lines = text.count("\n") + 1
     print(f"\n## {title} ({lines:,} lines, {edits} edits, debounce 0)\n")
-    print(f"{'server':<14} {'init ms':>8} {'open ms':>8} {'edit p50':>9} {'edit p95':>9} {'peak RSS MB':>12} {'findings':>9}")
+    print(f"{'server':<29} {'init ms':>8} {'open ms':>8} {'edit p50':>9} {'edit p95':>9} {'peak RSS MB':>12} {'findings':>9}")
     for name, r in results.items():
-        print(f"{name:<14} {r['initialize_ms']:8.0f} {r['open_ms']:8.1f} {r['p50']:9.1f} {r['p95']:9.1f} {r['rss']:12.1f} {r['findings']:9d}")
-    print(f"{'parso diff':<14} {'':>8} {full:8.1f} {parso_p50:9.1f} {parso_p95:9.1f}   (full parse / diff re-parse of the same edits)")
-    if "ruff server" in results:
-        print(f"edit p95 fastapi-perf / ruff server: {ours['p95'] / results['ruff server']['p95']:.2f}")
+        print(f"{name:<29} {r['initialize_ms']:8.0f} {r['open_ms']:8.1f} {r['p50']:9.1f} {r['p95']:9.1f} {r['rss']:12.1f} {r['findings']:9d}")
+    print(f"{'parso diff':<29} {'':>8} {full:8.1f} {parso_p50:9.1f} {parso_p95:9.1f}   (full parse / diff re-parse of the same edits)")
+    for suffix, _, _ in variants:
+        if "ruff server" + suffix in results:
+            ratio = results["fastapi-perf" + suffix]["p95"] / results["ruff server" + suffix]["p95"]
+            print(f"edit p95 fastapi-perf / ruff server{suffix}: {ratio:.2f}")
+    if "fastapi-perf base" in results:
+        base = results["fastapi-perf base"]
+        print(f"fastapi-perf / base: edit p50 {ours['p50'] / base['p50']:.2f}, p95 {ours['p95'] / base['p95']:.2f}, open {ours['open_ms'] / base['open_ms']:.2f}")
     print(f"edit p95 fastapi-perf / parso diff re-parse p95: {ours['p95'] / parso_p95:.2f}")
     print(f"open fastapi-perf / full parso parse: {ours['open_ms'] / full:.2f}")
 
@@ -270,11 +328,19 @@ def main() -> int:
     parser.add_argument("--sizes", default="500,2000,10000")
     parser.add_argument("--file", type=Path, action="append", default=[], help="a real file to measure as well")
     parser.add_argument("--many", type=int, default=10, help="how many 10,000-line files to open at once for the RSS figure")
+    parser.add_argument("--class-lines", type=int, default=0, help="also a module that is one class of this many lines")
+    parser.add_argument("--syntax-errors", action="store_true", help="also each file with a syntax error in every edited function")
+    parser.add_argument("--baseline", type=Path, help="another copy's server/ folder, measured on the valid files in the same run")
     args = parser.parse_args()
+    if args.baseline:
+        SERVERS["fastapi-perf base"] = {**SERVERS["fastapi-perf"], "path": args.baseline.resolve()}
     for size in [int(s) for s in args.sizes.split(",") if s]:
-        report(f"Generated module, {size:,} lines", synth.module(size, seed=1), args.edits)
+        report(f"Generated module, {size:,} lines", synth.module(size, seed=1), args.edits, args.syntax_errors)
+    if args.class_lines:
+        text = synth.class_module(args.class_lines, seed=1)
+        report(f"Generated class, {args.class_lines:,} lines", text, args.edits, args.syntax_errors, indent=8)
     for path in args.file:
-        report(f"{path.name}", path.read_text(encoding="utf-8"), args.edits)
+        report(f"{path.name}", path.read_text(encoding="utf-8"), args.edits, args.syntax_errors)
     if args.many:
         with tempfile.TemporaryDirectory() as tmp:
             files, _ = synth.project(Path(tmp), [(10000, args.many)])

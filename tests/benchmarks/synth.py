@@ -149,6 +149,28 @@ def module(lines: int, seed: int = 0) -> str:
     return text
 
 
+def class_module(lines: int, seed: int = 0) -> str:
+    """A module that is one large class (a class-based view): the templates as its members."""
+    rng = random.Random(seed * 104729 + lines)
+    parts = [HEADER.format(seed=seed), "\n\nclass Service:\n    name = \"service\"\n"]
+    count = sum(p.count("\n") for p in parts)
+    n = 0
+    while True:
+        name = rng.choice(NAMES)
+        block = rng.choice(TEMPLATES).format(name=name, Name=name.title(), n=n)
+        block = "".join("    " + line if line.strip() else line for line in block.splitlines(keepends=True))
+        n += 1
+        if count + block.count("\n") > lines:
+            break
+        parts.append(block)
+        count += block.count("\n")
+    parts.append("\n" * (lines - count))
+    text = "".join(parts)
+    ast.parse(text)
+    assert text.count("\n") == lines
+    return text
+
+
 def project(folder: Path, spec: list[tuple[int, int]]) -> tuple[list[Path], int]:
     """Write ``count`` modules of ``lines`` each; return the files and the total line count."""
     folder.mkdir(parents=True, exist_ok=True)

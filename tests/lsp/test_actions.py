@@ -92,6 +92,21 @@ async def test_fix_all_applies_safe_fixes(client) -> None:
     assert not await diagnostics(client, uri, 2)
 
 
+async def test_fixes_apply_in_a_document_with_a_syntax_error_elsewhere(client) -> None:
+    broken = "\n\n@app.get('/b')\nasync def b():\n    time.sleep(2)\n    rows = fetch(\n    return rows\n"
+    text = "import asyncio\n" + APP.replace("    time.sleep(1)\n", "    time.sleep(1)\n    await asyncio.sleep(0)\n") + broken
+    uri = open_document(client, text)
+    found = await diagnostics(client, uri, 1)
+    assert [d.range.start.line for d in found if d.code == "FAP103"] == [10, 17]  # the broken function's call too
+    sleep = next(d for d in found if d.code == "FAP103")
+    (quick, _) = await actions_for(client, uri, sleep, only=[types.CodeActionKind.QuickFix])
+    assert apply_edits(text, edits_of(quick, uri), encoding(client)) == text.replace("time.sleep(1)", "await asyncio.sleep(1)")
+    (fix_all,) = await actions_for(client, uri, None, only=["source.fixAll.fastapi-perf"])
+    fixed = apply_edits(text, edits_of(fix_all, uri), encoding(client))
+    # Outside the fixes' edits the text is as it was, the broken lines included.
+    assert fixed == text.replace("    time.sleep(1)", "    await asyncio.sleep(1)").replace("    time.sleep(2)", "    await asyncio.sleep(2)")
+
+
 async def test_fix_all_with_unsafe_fixes_enabled(vscode) -> None:
     vscode.workspace_did_change_configuration(
         types.DidChangeConfigurationParams(settings={"fastapi-perf": {"debounce": 0, "fixAll": {"unsafe": True}}})

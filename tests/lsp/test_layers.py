@@ -15,7 +15,7 @@ LSP = Path(server.__file__).parent
 LAYERS = [
     {"messages", "parent"},
     {"protocol", "memory", "settings", "documents"},
-    {"session"},
+    {"session", "recovery"},
     {"convert"},
     {"diagnostics", "fixes", "configuration", "semantic", "indexing"},
     {"scheduler"},

@@ -59,7 +59,8 @@ async def test_syntax_errors_while_typing(client) -> None:
         change(client, uri, version, (10, 15 + len(typed)), (10, 15 + len(typed)), ch)
         typed += ch
     found = await diagnostics(client, uri, version)
-    syntax = [d for d in found if d.code is None]
-    assert len(syntax) == 1 and syntax[0].severity == types.DiagnosticSeverity.Error
-    assert syntax[0].message.startswith("SyntaxError")
+    # FAP000 is off in the editor by default (test_settings.py turns it on): the Python
+    # language server reports syntax errors already.
+    assert {d.code for d in found} == {"FAP103", "FAP201"}
+    assert any(d.code == "FAP103" and d.range.start.line == 9 for d in found), "the broken function keeps its findings"
     assert any(d.code == "FAP103" and d.range.start.line == 15 for d in found), "the next function is still analysed"

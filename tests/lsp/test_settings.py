@@ -28,6 +28,32 @@ async def test_configuration_change_rechecks_open_documents(vscode) -> None:
     await published(vscode, uri, lambda found: any(d.code == "FAP201" and d.severity == types.DiagnosticSeverity.Error for d in found))
 
 
+BROKEN = APP.replace('return {"ok": True}', 'return {"ok": True')
+
+
+async def test_syntax_errors_are_off_in_the_editor_unless_turned_on(vscode) -> None:
+    (vscode.root / "pyproject.toml").write_text(
+        "[project]\nname='app'\ndependencies=['fastapi']\n[tool.fastapi-perf]\nselect = ['FAP000', 'FAP103']\n"
+    )
+    vscode.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=(vscode.root / "pyproject.toml").as_uri(), type=types.FileChangeType.Changed)]
+        )
+    )
+    uri = open_document(vscode, BROKEN)
+    # Selected in pyproject.toml, and still not shown: the editor setting decides.
+    assert codes(await diagnostics(vscode, uri, 1)) == {"FAP103"}
+    vscode.set_configuration({"showSyntaxErrors": True, "debounce": 0}, section="fastapi-perf")
+    vscode.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    found = await published(vscode, uri, lambda found: codes(found) == {"FAP000", "FAP103"})
+    (syntax,) = [d for d in found if d.code == "FAP000"]
+    assert syntax.severity == types.DiagnosticSeverity.Error and syntax.message.startswith("SyntaxError: ")
+    assert syntax.range.start.line == 10 and syntax.code_description.href.endswith("/FAP000.md")
+    vscode.set_configuration({"showSyntaxErrors": True, "ignore": ["FAP000"], "debounce": 0}, section="fastapi-perf")
+    vscode.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    await published(vscode, uri, lambda found: codes(found) == {"FAP103"})
+
+
 async def test_malformed_setting_warns_and_keeps_defaults(vscode) -> None:
     vscode.set_configuration({"select": 42}, section="fastapi-perf")
     vscode.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))

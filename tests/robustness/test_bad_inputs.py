@@ -56,8 +56,8 @@ CASES: dict[str, tuple[str, str]] = {
     # id: (input, expected outcome) -- docs/robustness.md has the same table.
     "typed-char-by-char": (
         "a typical FastAPI module typed one character at a time, from an empty file",
-        "every version gets its diagnostics, equal to a fresh analysis of that prefix; syntax errors are Error "
-        "diagnostics without a code at the error; the other statements keep their findings",
+        "every version gets its diagnostics, equal to a fresh analysis of that prefix; a syntax error is one FAP000 "
+        "Error diagnostic per file (with `showSyntaxErrors` on); all but the broken lines keep their findings",
     ),
     "null-bytes": (
         "a NUL character in the text",
@@ -81,8 +81,8 @@ CASES: dict[str, tuple[str, str]] = {
     "deep-nesting": (
         "5,000-deep nesting: brackets, dicts, operators, unary minus, `not`, attribute chains, calls, subscripts, "
         "lambdas; 150-deep blocks",
-        "each such statement gets one Error diagnostic (too many nested parentheses, too many levels of indentation, "
-        "statement nested too deeply to analyse); no RecursionError escapes; the rest is analysed",
+        "the first such statement gets the file's one FAP000 Error diagnostic (too many nested parentheses, too many "
+        "levels of indentation, statement nested too deeply to analyse); no RecursionError escapes; the rest is analysed",
     ),
     "long-lines": (
         "a 1,000,000-character line, and a finding after 10,000 emoji on one line",
@@ -91,7 +91,7 @@ CASES: dict[str, tuple[str, str]] = {
     "python2": (
         "Python 2 code: print and exec statements, `except E, e`, backticks, `0777`, `10L`, `ur''`, `<>`, "
         "`raise E, msg`, tuple parameters",
-        "each statement gets its own syntax-error diagnostic; the Python 3 statements are analysed",
+        "the first gets the file's one FAP000 diagnostic; the Python 3 statements are analysed",
     ),
     "deleted-while-open": (
         "the file and its folder deleted on disk while open (and reported by didChangeWatchedFiles)",
@@ -166,7 +166,7 @@ CASES: dict[str, tuple[str, str]] = {
     ),
     "cli-syntax-errors": (
         "`fastapi-perf check` on Python 2 code and 5,000-deep nesting",
-        "each broken statement is reported as `SyntaxError` at its line; the rest of the file is checked",
+        "the first syntax error is reported once, as FAP000 at its line; the rest of the file is checked",
     ),
     "cli-special-files": (
         "`fastapi-perf check .` with a FIFO and a symlink to /dev/zero named `*.py`",
@@ -291,7 +291,7 @@ async def exact_again(client: RecordingClient, uri: str, name: str, text: str, v
 
 
 def syntax_errors(found: list[types.Diagnostic]) -> list[types.Diagnostic]:
-    return [d for d in found if d.code is None]
+    return [d for d in found if d.code == "FAP000"]
 
 
 # -- editor cases -----------------------------------------------------------------------
@@ -361,7 +361,7 @@ async def test_deep_nesting(client: RecordingClient, errors) -> None:
     elapsed = time.perf_counter() - started
     assert not diagnostic_problems(text, uri, found, "utf-16")
     problems = syntax_errors(found)
-    assert len(problems) == len(statements), [p.message for p in problems]
+    assert len(problems) == 1, [p.message for p in problems]  # once per file
     allowed = ("too many nested parentheses", "too many levels of indentation", "nested too deeply to analyse")
     assert all(any(a in p.message for a in allowed) for p in problems), [p.message for p in problems]
     assert {"FAP103", "FAP201"} <= {d.code for d in found}
@@ -406,7 +406,7 @@ async def test_python2(client: RecordingClient, errors) -> None:
     text = "\n".join(PYTHON2) + "\n" + APP
     uri = open_text(client, text, "py2_open.py")
     found = await exact(client, uri, "py2_open.py", text, 1)
-    assert len(syntax_errors(found)) == len(PYTHON2)
+    assert len(syntax_errors(found)) == 1  # once per file
     assert {"FAP103", "FAP201"} <= {d.code for d in found}
     close(client, uri)
 
@@ -781,7 +781,7 @@ async def test_cli_syntax_errors(project: Path) -> None:
     result = check(project, "broken.py", "--output-format", "json")
     assert "Traceback" not in result.stderr
     found = json.loads(result.stdout)
-    assert len([f for f in found if f["code"] is None]) == len(PYTHON2) + len(statements)
+    assert len([f for f in found if f["code"] == "FAP000"]) == 1
     assert {f["code"] for f in found} >= {"FAP103", "FAP201"}
 
 

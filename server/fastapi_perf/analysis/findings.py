@@ -130,8 +130,7 @@ class RuntimeEvidence:
 
 @dataclass(slots=True)
 class Finding:
-    code: str | None
-    """None for a syntax error, which no rule owns."""
+    code: str
     message: str
     range: Range
     fix: Fix | None = None

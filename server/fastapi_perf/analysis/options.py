@@ -18,6 +18,8 @@ class AnalysisOptions:
     all_asyncio_files: bool = False
     """Run the event-loop rules (category 1, FAP601) on files that do not use FastAPI."""
     project_uses_fastapi: bool = False
+    target_version: tuple[int, int] | None = None
+    """The oldest Python the project runs on; syntax newer than it is a syntax error. None: any."""
 
     def cache_key(self) -> tuple:
         return (
@@ -26,6 +28,7 @@ class AnalysisOptions:
             self.extend_critical_calls,
             self.all_asyncio_files,
             self.project_uses_fastapi,
+            self.target_version,
         )
 
     @cached_property

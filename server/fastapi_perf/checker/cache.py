@@ -114,8 +114,7 @@ def _span(value: object) -> tuple[int, int, int, int]:
 
 def _finding_tuple(value: object) -> tuple:
     code, message, span, fix, related, tags = value  # type: ignore[misc]
-    if code is not None:
-        _text(code)
+    _text(code)
     fix_tuple = None
     if fix is not None:
         fix_message, applicability, edits = fix

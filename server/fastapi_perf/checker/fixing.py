@@ -12,7 +12,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
 from ..analysis.findings import Applicability, Edit, Finding, Fix, Position
+from ..analysis.source.newer_syntax import downlevel
 from ..analysis.source.positions import split_lines
+from ..analysis.source.scanner import split_statements
 from .unused_imports import drop_imports_left_unused
 
 MAX_ROUNDS = 10
@@ -98,7 +100,19 @@ def _offset(text: str, starts: list[int], position: Position) -> int:
 
 
 def compiles(text: str) -> bool:
-    """True if Python accepts the text (``compile`` also catches ``await`` outside ``async def``)."""
+    """True if Python accepts the text (``compile`` also catches ``await`` outside ``async def``).
+
+    Syntax newer than the running Python is judged on the text ``ast`` is
+    given for it (``newer_syntax.py``), so that fixes on a module written
+    for a newer Python are checked as strictly as any other.
+    """
+    if _compiles(text):
+        return True
+    newer = downlevel(text)
+    return newer is not None and _compiles(newer.rewrite.text)
+
+
+def _compiles(text: str) -> bool:
     try:
         compile(text, "<fix>", "exec", dont_inherit=True)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -106,19 +120,28 @@ def compiles(text: str) -> bool:
     return True
 
 
+def broken_statements(text: str) -> int:
+    """How many top-level statements Python rejects (0 when the whole text compiles)."""
+    if compiles(text):
+        return 0
+    return sum(1 for span in split_statements(text) if not compiles(text[span.start : span.end]))
+
+
 def fix_text(
     text: str, analyse: Callable[[str], list[Finding]], unsafe: bool
 ) -> tuple[str, int, list[Finding]]:
     """Fix ``text`` until nothing applicable is left: (new text, fixes applied, remaining findings).
 
-    A round whose result no longer compiles (when the input did) is undone
-    and its fixes are tried one at a time, dropping any that breaks the code:
-    a fix must never leave a file that Python rejects. Imports the fixes
-    left unused are removed at the end (``drop_imports_left_unused``).
+    A round that leaves more statements Python rejects than there were (none,
+    in a file that compiled) is undone and its fixes are tried one at a time,
+    dropping any that breaks the code: a fix must never break what parsed. A
+    syntax error elsewhere in the file does not stop the fixes: outside their
+    edits the text stays as it was. Imports the fixes left unused are removed
+    at the end (``drop_imports_left_unused``).
     """
     applied = 0
     original = text
-    valid = compiles(text)
+    broken = broken_statements(text)
     findings = analyse(text)
     rejected: set[tuple] = set()
     for _ in range(MAX_ROUNDS):
@@ -127,8 +150,8 @@ def fix_text(
         if not edits:
             break
         new_text = apply_edits(text, edits)
-        if valid and not compiles(new_text):
-            new_text, good = _one_by_one(text, fixed, rejected)
+        if broken_statements(new_text) > broken:
+            new_text, good = _one_by_one(text, fixed, rejected, broken)
             if not good:
                 break
             fixed = good
@@ -168,11 +191,11 @@ def _identity(finding: Finding) -> tuple:
     return (finding.code, finding.range, finding.message)
 
 
-def _one_by_one(text: str, fixes: list[Finding], rejected: set[tuple]) -> tuple[str, list[Finding]]:
+def _one_by_one(text: str, fixes: list[Finding], rejected: set[tuple], broken: int) -> tuple[str, list[Finding]]:
     good = []
     for finding in fixes:
         candidate = apply_edits(text, list(finding.fix.edits))
-        if compiles(candidate):
+        if broken_statements(candidate) <= broken:
             return candidate, [finding]  # positions of the others moved: re-analyse first
         rejected.add(_identity(finding))
     return text, good

@@ -44,8 +44,6 @@ def to_diagnostic(
         "source": SOURCE,
         "message": finding.message,
     }
-    if finding.code is None:
-        return item
     item["code"] = finding.code
     rule = BY_CODE.get(finding.code)
     if rule is not None:

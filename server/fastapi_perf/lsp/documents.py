@@ -78,6 +78,10 @@ class OpenDocument:
         self.stamp = next(_STAMPS)
         return True
 
+    def parsed_again(self) -> None:
+        """Statements ``ast`` rejected were parsed on the slow path (``recovery.py``): analyse again."""
+        self.stamp = next(_STAMPS)
+
     def use_settings(self, settings: Settings, engine: Engine) -> None:
         """New settings: every finding is computed again, with their engine and options."""
         self.settings = settings

@@ -27,7 +27,7 @@ from collections.abc import Iterable
 
 from lsprotocol import types
 
-from . import diagnostics, indexing, semantic
+from . import diagnostics, indexing, recovery, semantic
 from .documents import OpenDocument
 from .session import FastApiPerfServer
 
@@ -114,6 +114,9 @@ def _analyse_soon(ls: FastApiPerfServer, doc: OpenDocument, delay_ms: int) -> No
 async def _analyse_later(ls: FastApiPerfServer, doc: OpenDocument, delay_ms: int) -> None:
     """Publish the document as it is then (an edit meanwhile replaced this task with its own)."""
     await asyncio.sleep(delay_ms / 1000)
+    if ls.documents.get(doc.uri) is not doc:
+        return
+    await recovery.complete_pending(doc)  # the slow parses, in a thread
     if ls.documents.get(doc.uri) is not doc:
         return
     diagnostics.publish(ls, doc)

@@ -15,6 +15,7 @@ from typing import Any
 from ..config import ConfigError, Settings, parse_table
 
 PREFERENCES = ("editorFirst", "filesystemFirst", "editorOnly")
+SYNTAX_ERROR = "FAP000"
 DEFAULT_DEBOUNCE_MS = 50
 
 # Editor key -> [tool.fastapi-perf] key.
@@ -44,6 +45,7 @@ EDITOR_SETTINGS: dict[str, tuple[str, Any, str]] = {
     "debounce": ("number", DEFAULT_DEBOUNCE_MS, "Milliseconds to wait after an edit before analysing."),
     "configurationPreference": ("string", "editorFirst", "How editor settings combine with pyproject.toml: editorFirst, filesystemFirst or editorOnly."),
     "inference": ("boolean", True, "Ask jedi about values the import table cannot type (answers arrive as a second update)."),
+    "showSyntaxErrors": ("boolean", False, "Report syntax errors (FAP000); off since the Python language server reports them."),
 }
 
 # Keys the editor extension uses for itself; accepted and ignored here.
@@ -62,14 +64,21 @@ class EditorSettings:
     preference: str = "editorFirst"
     interpreter: str | None = None
     """The Python the editor points at (jedi introspects libraries with it when the workspace is trusted)."""
+    syntax_errors: bool = False
+    """Report FAP000: the user's Python language server already shows syntax errors."""
 
     def apply(self, project: Settings) -> Settings:
         """Merge these editor settings with a project's ``pyproject.toml`` settings."""
+        merged = self._merge(project)
+        return merged if self.syntax_errors else merged.with_overrides(ignore=(*merged.ignore, SYNTAX_ERROR))
+
+    def _merge(self, project: Settings) -> Settings:
         values = dict(self.values)
         if self.unsafe_fixes is not None:
             values["unsafe_fixes"] = self.unsafe_fixes
         if self.preference == "editorOnly":
-            return Settings(root=project.root, project_uses_fastapi=project.project_uses_fastapi).with_overrides(**values)
+            facts = {"root": project.root, "project_uses_fastapi": project.project_uses_fastapi, "target_version": project.target_version}
+            return Settings(**facts).with_overrides(**values)
         if self.preference == "filesystemFirst":
             defaults = Settings()
             kept = {k: v for k, v in values.items() if getattr(project, k) == getattr(defaults, k)}
@@ -103,6 +112,7 @@ def parse_editor_settings(raw: Any) -> EditorSettings:
     debounce = DEFAULT_DEBOUNCE_MS
     preference = "editorFirst"
     interpreter = None
+    syntax_errors = False
     for key, value in flat.items():
         if key in _KEYS:
             table[_KEYS[key]] = value
@@ -118,6 +128,10 @@ def parse_editor_settings(raw: Any) -> EditorSettings:
             if value not in PREFERENCES:
                 raise ConfigError(f"`configurationPreference` must be one of {', '.join(PREFERENCES)}, got {value!r}")
             preference = value
+        elif key == "showSyntaxErrors":
+            if not isinstance(value, bool):
+                raise ConfigError(f"`showSyntaxErrors` must be true or false, got {value!r}")
+            syntax_errors = value
         elif key == "interpreter":
             candidates = value if isinstance(value, list) else [value]
             interpreter = next((c for c in candidates if isinstance(c, str) and c), None)
@@ -126,7 +140,7 @@ def parse_editor_settings(raw: Any) -> EditorSettings:
         else:
             raise ConfigError(f"unknown setting `{key}`")
     values = parse_table(table, "editor settings") if table else {}
-    return EditorSettings(values, unsafe, debounce, preference, interpreter)
+    return EditorSettings(values, unsafe, debounce, preference, interpreter, syntax_errors)
 
 
 def trusted_from(raw: Any) -> bool:

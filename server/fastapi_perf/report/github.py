@@ -24,7 +24,7 @@ def render(reported: Sequence[Reported], cwd: Path) -> str:
     for item in reported:
         f = item.finding
         path = display_path(item.path, cwd)
-        title = f"fastapi-perf ({f.code})" if f.code else "fastapi-perf (SyntaxError)"
+        title = f"fastapi-perf ({f.code})"
         properties = ",".join(
             [
                 f"title={_escape_property(title)}",

@@ -34,7 +34,7 @@ def to_dicts(reported: Sequence[Reported], base: Path | None = None) -> list[dic
     items = []
     for item in reported:
         f = item.finding
-        rule = BY_CODE.get(f.code) if f.code else None
+        rule = BY_CODE.get(f.code)
         fix = None
         if f.fix is not None:
             fix = {
@@ -54,7 +54,7 @@ def to_dicts(reported: Sequence[Reported], base: Path | None = None) -> list[dic
                 "fix": fix,
                 "location": _location(f.range.start),
                 "message": f.message,
-                "noqa_row": f.range.start.line + 1 if f.code else None,
+                "noqa_row": f.range.start.line + 1,
                 "related": [_related(r, item.path, base) for r in f.related],
                 "severity": item.severity.value,
                 "url": rule.url() if rule else None,

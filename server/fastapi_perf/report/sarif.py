@@ -46,7 +46,7 @@ def render(reported: Sequence[Reported], root: Path) -> str:
         if base:
             artifact["uriBaseId"] = base
         result = {
-            "ruleId": f.code or "SyntaxError",
+            "ruleId": f.code,
             "level": _LEVEL[item.severity],
             "message": {"text": f.message},
             "locations": [

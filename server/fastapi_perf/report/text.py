@@ -54,14 +54,13 @@ def render_statistics(reported: Sequence[Reported]) -> str:
 
     counts: dict[str, list[Reported]] = {}
     for item in reported:
-        counts.setdefault(item.finding.code or "SyntaxError", []).append(item)
+        counts.setdefault(item.finding.code, []).append(item)
     if not counts:
         return "All checks passed!\n"
     width = max(len(str(len(v))) for v in counts.values())
     rows = []
     for code, items in sorted(counts.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        rule = BY_CODE.get(code)
-        name = rule.name if rule else "syntax-error"
+        name = BY_CODE[code].name
         marker = "[*]" if any(i.fixable for i in items) else "[ ]"
         rows.append(f"{len(items):>{width}}\t{code}\t{marker} {name}")
     return "\n".join(rows) + "\n"

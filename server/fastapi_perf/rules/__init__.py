@@ -25,8 +25,10 @@ from .pydantic.fap301_validate_in_loop import ValidateInLoop
 from .pydantic.fap302_heavy_validator import HeavyValidator
 from .pydantic.fap303_unbounded_request_body import UnboundedRequestBody
 from .pydantic.fap304_response_model_revalidation import ResponseModelRevalidation
+from .syntax.fap000_syntax_error import InvalidSyntax
 
 ALL_RULES: tuple[type[Rule], ...] = (
+    InvalidSyntax,
     BlockingOrmCall,
     BlockingHttpCall,
     BlockingSleep,

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 
 class Category(str, enum.Enum):
+    SYNTAX = "syntax"
     BLOCKING = "blocking"
     ASYNC_DEF = "async-def"
     PYDANTIC = "pydantic"
@@ -34,6 +35,7 @@ class Category(str, enum.Enum):
 
 
 _CATEGORY_TITLES = {
+    Category.SYNTAX: "Syntax",
     Category.BLOCKING: "Blocking the event loop",
     Category.ASYNC_DEF: "def vs async def",
     Category.PYDANTIC: "Pydantic v2",
@@ -62,6 +64,8 @@ class Rule:
     fix_availability: ClassVar[FixAvailability] = FixAvailability.NONE
     fastapi_only: ClassVar[bool] = True
     """False for rules about any asyncio code (category 1, FAP601)."""
+    reports_syntax_errors: ClassVar[bool] = False
+    """The rule under whose code the engine reports a file's first syntax error (FAP000)."""
     coroutine_calls_only: ClassVar[bool] = False
     """``visit_call`` sees only calls an ``async def`` runs on the loop (not awaited, not in a lambda).
 

@@ -18,12 +18,16 @@ from pathlib import Path
 
 from ..findings import Edit, Finding, Fix, ImportRequest, Position, Range, Related
 from ..names.symbols import ModuleSymbols
-from ..source.chunks import Chunk
+from ..source.chunks import Chunk, SyntaxProblem
 from ..source.noqa import Suppressions, collect
 
 
 class FileContext:
-    """What one file's chunks need from each other to become absolute findings."""
+    """What one file's chunks need from each other to become absolute findings.
+
+    ``syntax`` is the code a file's first syntax error is reported under
+    (None: not reported), ``target`` the Python version it is judged for.
+    """
 
     def __init__(
         self,
@@ -32,6 +36,8 @@ class FileContext:
         newline: str = "\n",
         text: str | None = None,
         path: str | None = None,
+        syntax: str | None = None,
+        target: tuple[int, int] | None = None,
     ) -> None:
         self.chunks = chunks
         self.symbols = symbols
@@ -40,8 +46,16 @@ class FileContext:
         """The file's text: new lines end like the lines they join."""
         self.path = path
         """Where the file is: which imports are the project's own (isort's first-party section)."""
+        self.syntax = syntax
+        self.syntax_chunk: Chunk | None = None
+        """The statement that holds the file's first syntax error: the one it is reported on."""
+        self.syntax_problem: SyntaxProblem | None = None
         file_level = Suppressions()
         for chunk in chunks:
+            if syntax is not None and self.syntax_chunk is None and (chunk.syntax is not None or chunk.constructs):
+                self.syntax_problem = chunk.problem(target)
+                if self.syntax_problem is not None:
+                    self.syntax_chunk = chunk
             for comment in chunk.comments:
                 if "fastapi-perf" in comment.text.lower():
                     file_level.add(-1, comment.text)
@@ -64,20 +78,23 @@ def assemble_chunk(chunk: Chunk, findings: Sequence[Finding], context: FileConte
     related chunks' origins) is unchanged, so an edit elsewhere costs this
     chunk one comparison.
     """
-    if not findings and chunk.syntax is None:
+    reports_syntax = chunk is context.syntax_chunk
+    if not findings and not reports_syntax:
         return _EMPTY
     cached = chunk.assembled
     same = cached is not None and cached[1] is findings
     needs = cached[3] if same else _needs(findings)
-    key = _key(chunk, needs, context)
+    key = _key(chunk, needs, context, reports_syntax)
     if same and cached[0] == key:
         return cached[2]
     result: list[Finding] = []
     if context.file_codes is not None:
-        if chunk.syntax is not None:
-            result.append(Finding(None, chunk.syntax.message, chunk.syntax.range.shifted(chunk.origin)))
         lines = collect((comment.line, comment) for comment in chunk.comments) if chunk.comments else None
-        for finding in findings:
+        shown = findings
+        if reports_syntax and context.syntax is not None and context.syntax_problem is not None:
+            problem = context.syntax_problem
+            shown = [Finding(context.syntax, problem.message, problem.range), *findings]
+        for finding in shown:
             if finding.code in context.file_codes:
                 continue
             if lines is not None and lines.suppresses(finding.code, finding.range.start.line):
@@ -89,7 +106,7 @@ def assemble_chunk(chunk: Chunk, findings: Sequence[Finding], context: FileConte
             if fix is not None and (fix.imports or fix.module_lines):
                 finding = replace(finding, fix=context.imports.complete(fix))
             result.append(finding)
-        result.sort(key=lambda f: (f.range.start, f.code or ""))
+        result.sort(key=lambda f: (f.range.start, f.code))
     chunk.assembled = (key, findings, result, needs)
     return result
 
@@ -104,13 +121,14 @@ def _needs(findings: Sequence[Finding]) -> tuple[bool, tuple[str, ...]]:
     return needs_imports, anchors
 
 
-def _key(chunk: Chunk, needs: tuple[bool, tuple[str, ...]], context: FileContext) -> tuple:
+def _key(chunk: Chunk, needs: tuple[bool, tuple[str, ...]], context: FileContext, syntax: bool) -> tuple:
     needs_imports, anchors = needs
     if not needs_imports and not anchors:  # most chunks: one small tuple per edit
-        return (chunk.origin, context.file_codes)
+        return (chunk.origin, context.file_codes, syntax and context.syntax_problem)
     return (
         chunk.origin,
         context.file_codes,
+        syntax and context.syntax_problem,
         context.imports.signature if needs_imports else None,
         tuple((anchor, context.anchors.origin(anchor)) for anchor in anchors),
     )
@@ -123,9 +141,11 @@ def assemble(
     newline: str = "\n",
     text: str | None = None,
     path: str | None = None,
+    syntax: str | None = None,
+    target: tuple[int, int] | None = None,
 ) -> list[Finding]:
     """Absolute, noqa-filtered, sorted findings of one file."""
-    context = FileContext(chunks, symbols, newline, text, path)
+    context = FileContext(chunks, symbols, newline, text, path, syntax, target)
     result: list[Finding] = []
     for chunk, findings in zip(chunks, per_chunk):
         result.extend(assemble_chunk(chunk, findings, context))
@@ -254,7 +274,7 @@ class _ImportPoint:
         self.after_line = False
         runs: list[list[tuple[ast.stmt, int, int]]] = [[]]
         for chunk in chunks:
-            if chunk.syntax is not None:
+            if chunk.broken:
                 break
             leading = True
             for statement in chunk.statements:

@@ -34,6 +34,8 @@ class Engine:
         self._calls.sort(key=lambda r: bool(getattr(r, "coroutine_calls_only", False)))
         self._functions = [r for r in self.rules if "function" in r.visits()]
         self._classes = [r for r in self.rules if "class" in r.visits()]
+        self.syntax_code: str | None = next((r.code for r in self.rules if getattr(r, "reports_syntax_errors", False)), None)
+        """The code syntax errors are reported under (FAP000), None when that rule is not selected."""
         self.invocations = 0
         """Rule visits made so far; tests use it to prove that edits re-run little."""
 

@@ -43,7 +43,9 @@ def analyse_text(
     module = ModuleContext(chunks, symbols, options, path, index=index, inference=inference, text=text)
     errors: list[RuleError] = []
     per_chunk = [engine.check_chunk(module, chunk, errors.append) for chunk in chunks]
-    findings = assemble(chunks, per_chunk, symbols, newline=detect_newline(text), text=text, path=path)
+    findings = assemble(
+        chunks, per_chunk, symbols, detect_newline(text), text, path, engine.syntax_code, options.target_version
+    )
     # The findings hold no syntax: free the trees now, by reference counting. Left as
     # cycles, they would keep the garbage collector busy for much of a whole-tree run.
     module.release(trees=True)

@@ -190,7 +190,15 @@ class IncrementalAnalysis:
         self._gate = gate
         self._chunks = chunks
         self._facts = facts
-        context = FileContext(chunks, symbols, detect_newline(document.text), document.text, self.path)
+        context = FileContext(
+            chunks,
+            symbols,
+            detect_newline(document.text),
+            document.text,
+            self.path,
+            self.engine.syntax_code,
+            self.options.target_version,
+        )
         if on_error is not None:
             for error in errors:
                 on_error(error)

@@ -1,4 +1,19 @@
-"""Chunks: top-level statements parsed and summarised one at a time."""
+"""Chunks: top-level statements parsed and summarised one at a time.
+
+Which parser sees which text (see docs/architecture.md):
+
+- ``ast`` parses the statement as it is: the fast path, taken by every
+  statement the running Python accepts;
+- if it rejects it, the syntax newer than the running Python is rewritten
+  (``newer_syntax.py``) and ``ast`` parses that;
+- if that fails too, the statement has a real syntax error: parso's
+  recovered tree says which of its statements are broken, and ``ast``
+  parses the text with those blanked (``recovery.py``).
+
+The last two are the *slow path*. The server runs it in a worker thread
+(``parse_chunk_text(..., recover=False)`` leaves the chunk ``pending``),
+the command line inline.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +25,13 @@ from dataclasses import dataclass
 from ..findings import Position, Range
 from .extract import extract
 from .facts import ChunkFacts
+from .newer_syntax import Construct, downlevel
 from .positions import byte_to_char, split_lines
+from .recovery import recover
+from .rewrite import Rewrite
 from .scanner import Comment, Span, directive_comments, split_statements
+
+_PARSE_ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError)
 
 
 @dataclass(slots=True, frozen=True)
@@ -51,6 +71,14 @@ class Chunk:
     anchors: dict | None = None
     """The incremental analysis's note of where its cached findings point: anchor name -> text of the statement
     it names, when the findings were computed (``incremental.py`` re-checks if that text changed)."""
+    rewrite: Rewrite | None = None
+    """The text ``ast`` parsed when it was not the statement's own: maps its columns back."""
+    constructs: tuple[Construct, ...] = ()
+    """Syntax newer than the running Python that the statement uses (rewritten for ``ast``)."""
+    unknown: tuple[tuple[int, int], ...] = ()
+    """Lines (relative, first and last) blanked as broken: the facts say nothing about them."""
+    pending: BaseException | None = None
+    """``ast``'s error, while the slow path has not run yet (the server runs it off the event loop)."""
 
     def line(self, relative: int) -> str:
         index = self.line_base + relative
@@ -62,6 +90,11 @@ class Chunk:
     def position(self, lineno: int, col_offset: int) -> "Position":
         """Convert an ``ast`` (1-based line, UTF-8 byte column) to a relative position."""
         line = lineno - 1
+        rewrite = self.rewrite
+        if rewrite is not None:
+            column = rewrite.column(line, col_offset)
+            if column is not None:
+                return Position(line, column + 1 if self.bom and line == 0 else column)
         if self.bom and line == 0:
             return Position(0, 1 + byte_to_char(self.line(0)[1:], col_offset))
         return Position(line, byte_to_char(self.line(line), col_offset))
@@ -77,26 +110,119 @@ class Chunk:
     def first_line(self) -> int:
         return self.facts.first_line if self.facts is not None else 0
 
+    @property
+    def broken(self) -> bool:
+        """A syntax error (or one not looked at yet): the statement may run into the next."""
+        return self.syntax is not None or self.pending is not None
 
-def parse_chunk_text(text: str, origin: int, comments: tuple[Comment, ...] = ()) -> Chunk:
-    """Parse one span of source on its own (the server's unit of re-parsing)."""
+    def problem(self, target: tuple[int, int] | None) -> SyntaxProblem | None:
+        """Its first syntax error for Python ``target``: a real one, or syntax newer than ``target``."""
+        found = self.syntax
+        if target is not None:
+            for construct in self.constructs:
+                if construct.version > target:
+                    if found is None or construct.range.start < found.range.start:
+                        found = SyntaxProblem(_too_new(construct, target), construct.range)
+                    break
+        return found
+
+    def completed(self, slow: SlowParse) -> Chunk:
+        """A new chunk for this text with the slow path's result (a new object: analyses compare identities)."""
+        chunk = Chunk(self.origin, [], None, self.lines, self.line_base, self.text, self.comments, bom=self.bom)
+        slow.apply(chunk)
+        return chunk
+
+
+@dataclass(frozen=True, slots=True)
+class SlowParse:
+    """What the slow path found for a statement ``ast`` rejected as it stood."""
+
+    statements: list[ast.stmt]
+    facts: ChunkFacts | None
+    syntax: SyntaxProblem | None
+    rewrite: Rewrite | None
+    constructs: tuple[Construct, ...]
+    unknown: tuple[tuple[int, int], ...]
+
+    def apply(self, chunk: Chunk) -> None:
+        chunk.statements, chunk.facts, chunk.syntax = self.statements, self.facts, self.syntax
+        chunk.rewrite, chunk.constructs, chunk.unknown = self.rewrite, self.constructs, self.unknown
+        chunk.pending = None
+
+
+def parse_chunk_text(text: str, origin: int, comments: tuple[Comment, ...] = (), recover: bool = True) -> Chunk:
+    """Parse one span of source on its own (the server's unit of re-parsing).
+
+    With ``recover=False`` a statement ``ast`` rejects is left ``pending``
+    (no facts yet) for ``slow_parse``.
+    """
     chunk = Chunk(origin, [], None, None, 0, text, comments)
     source = text
     if text.startswith("\ufeff"):  # the editor keeps a byte-order mark in its text; ``ast`` rejects it
         source, chunk.bom = text[1:], True
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
-        chunk.syntax = _syntax_problem(error, split_lines(source), chunk.bom)
+        tree = _parse(source)
+    except _PARSE_ERRORS as error:
+        if recover:
+            slow_parse(text, error).apply(chunk)
+        else:
+            chunk.pending = error
         return chunk
     chunk.statements = tree.body
-    try:
-        chunk.facts = extract(tree.body)
-    except RecursionError:
-        chunk.facts = None
+    chunk.facts = _extract(tree.body)
     return chunk
+
+
+def slow_parse(text: str, error: BaseException) -> SlowParse:
+    """The slow path for a statement's ``text``, which ``ast`` rejected with ``error``.
+
+    A pure function of its arguments: the server calls it in a worker thread.
+    """
+    bom = text.startswith("\ufeff")
+    source = text[1:] if bom else text
+    lines = split_lines(source)
+    try:
+        down = downlevel(source) if isinstance(error, SyntaxError) else None
+    except RecursionError:  # f-strings nested thousands deep
+        down = None
+    rewrite = None
+    constructs: tuple[Construct, ...] = ()
+    if down is not None:
+        rewrite, constructs = down.rewrite, down.constructs
+        try:
+            tree = _parse(rewrite.text)
+        except _PARSE_ERRORS as again:
+            error = again
+        else:
+            return SlowParse(tree.body, _extract(tree.body), None, rewrite, constructs, ())
+    problem = _syntax_problem(error, lines, bom, rewrite)
+    try:
+        recovered = recover(rewrite.text if rewrite is not None else source, error, rewrite)
+    except (RecursionError, MemoryError):
+        recovered = None
+    if recovered is None:
+        return SlowParse([], None, problem, rewrite, constructs, ())
+    body = recovered.tree.body
+    return SlowParse(body, _extract(body), problem, recovered.rewrite, constructs, recovered.unknown)
+
+
+def _parse(source: str) -> ast.Module:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(source)
+
+
+def _extract(statements: list[ast.stmt]) -> ChunkFacts | None:
+    try:
+        return extract(statements)
+    except RecursionError:
+        return None
+
+
+def _too_new(construct: Construct, target: tuple[int, int]) -> str:
+    old = ".".join(map(str, target))
+    new = ".".join(map(str, construct.version))
+    return f"SyntaxError: Cannot use {construct.what} on Python {old} (syntax was added in Python {new})"
 
 
 def parse_module(text: str) -> list[Chunk]:
@@ -108,10 +234,8 @@ def parse_module(text: str) -> list[Chunk]:
     """
     lines = split_lines(text)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        tree = _parse(text)
+    except _PARSE_ERRORS:
         tree = None
     if tree is None:
         return [_span_chunk(text, span, lines) for span in split_statements(text)]
@@ -134,10 +258,7 @@ def parse_module(text: str) -> list[Chunk]:
         chunk_comments = tuple(
             Comment(c.line, c.column, c.text) for line in range(start, end) for c in by_line.get(line, ())
         )
-        try:
-            facts = extract([statement])
-        except RecursionError:
-            facts = None
+        facts = _extract([statement])
         chunks.append(
             Chunk(0, [statement], facts, lines, 0, "", chunk_comments)
         )
@@ -173,10 +294,12 @@ def _span_chunk(text: str, span: Span, lines: list[str]) -> Chunk:
 _DETECTED_AT = re.compile(r"\s*\(detected at line \d+\)|\s+on line \d+(?=\)|$)")
 
 
-def _syntax_problem(error: BaseException, lines: list[str], bom: bool = False) -> SyntaxProblem:
+def _syntax_problem(error: BaseException, lines: list[str], bom: bool = False, rewrite: Rewrite | None = None) -> SyntaxProblem:
     if isinstance(error, SyntaxError):
         line = max((error.lineno or 1) - 1, 0)
         column = max((error.offset or 1) - 1, 0)
+        if rewrite is not None:  # ``error`` is about the rewritten text
+            column = rewrite.original_column(line, column)
         text = lines[line] if line < len(lines) else ""
         column = min(column, len(text))
         if bom and line == 0:  # ``lines`` lack the byte-order mark the document has

@@ -15,7 +15,7 @@ import bisect
 from dataclasses import dataclass
 
 from ..findings import Position
-from .chunks import Chunk, parse_chunk_text
+from .chunks import Chunk, SlowParse, parse_chunk_text
 from .scanner import count_lines, next_starts_statement, only_blank_or_comments, split_statements, starts_after_complete
 
 
@@ -33,8 +33,11 @@ class Piece:
 
 
 class Document:
-    def __init__(self, text: str, version: int = 0) -> None:
+    def __init__(self, text: str, version: int = 0, recover: bool = True) -> None:
         self.version = version
+        self.recover = recover
+        """Run the slow path (newer syntax, syntax errors) while parsing; False leaves such
+        statements ``pending`` for the caller to complete (``pending``, ``complete``)."""
         self.text = ""
         self.pieces: list[Piece] = []
         self.reparsed = 0
@@ -171,7 +174,7 @@ class Document:
         first = max(index - 1, 0)  # the statement before may now end differently ...
         before = self.pieces[first].chunk
         start = self.pieces[index].start
-        if first < index and before is not None and before.syntax is None and self.pieces[last].end > start:
+        if first < index and before is not None and not before.broken and self.pieces[last].end > start:
             if starts_after_complete(self.text, start):
                 first = index  # ... unless it is complete and the edited text starts a statement of its own
         if first < index and self.pieces[first].chunk is not None:
@@ -200,7 +203,7 @@ class Document:
             span_text = text[span.start : span.end]
             chunk = self._recycle.pop(span_text, None)
             if chunk is None:
-                chunk = parse_chunk_text(span_text, span.line, span.comments)
+                chunk = parse_chunk_text(span_text, span.line, span.comments, self.recover)
                 self.reparsed += 1
             else:
                 chunk.origin = span.line
@@ -208,6 +211,24 @@ class Document:
         self.pieces[first : last + 1] = replacement
         self._first_lines = None
         return first + len(replacement)
+
+    def pending(self) -> list[Chunk]:
+        """Statements ``ast`` rejected whose slow path has not run (only with ``recover=False``)."""
+        if self.recover:
+            return []
+        return [chunk for chunk in self.chunks if chunk.pending is not None]
+
+    def complete(self, chunk: Chunk, slow: SlowParse) -> bool:
+        """Put the slow path's result for ``chunk`` in its place; False if the chunk is gone."""
+        for piece in self.pieces:
+            if piece.chunk is chunk:
+                piece.chunk = chunk.completed(slow)
+                piece.chunk.origin = piece.line
+                return True
+        if self._recycle.get(chunk.text) is chunk:  # an edit is waiting to re-split around it
+            self._recycle[chunk.text] = chunk.completed(slow)
+            return True
+        return False
 
     # -- helpers ---------------------------------------------------------------
     def _piece_at_line(self, line: int) -> int:

@@ -40,9 +40,7 @@ class Suppressions:
         elif line not in self.lines or self.lines[line] is not ALL:
             self.lines.setdefault(line, set()).update(c.upper() for c in _CODE.findall(codes))
 
-    def suppresses(self, code: str | None, line: int) -> bool:
-        if code is None:
-            return False  # syntax errors are never suppressed
+    def suppresses(self, code: str, line: int) -> bool:
         if self.file_codes is None or code in self.file_codes:
             return True
         if line not in self.lines:

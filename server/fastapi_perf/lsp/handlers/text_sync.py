@@ -29,7 +29,7 @@ def did_open(ls: FastApiPerfServer, params: types.DidOpenTextDocumentParams) -> 
     path = path_of(item.uri)
     settings = ls.settings_for(path)
     module, package = module_name_for(path, settings.root) if path else ("__main__", False)
-    document = Document(item.text, item.version)
+    document = Document(item.text, item.version, recover=False)  # the slow path runs off the loop (recovery.py)
     analysis = IncrementalAnalysis(document, ls.engine_for(settings), settings.options, module, package)
     scheduler.opened(ls, OpenDocument(item.uri, path, document, analysis, settings))
 

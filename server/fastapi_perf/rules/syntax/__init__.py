@@ -1,0 +1,1 @@
+"""Category 0: code that does not parse."""
