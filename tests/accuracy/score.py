@@ -43,7 +43,7 @@ HERE = Path(__file__).resolve().parent
 class Finding:
     path: str
     line: int
-    rule: str | None  # None for a syntax error, as in Ruff's JSON
+    rule: str | None  # FAP000 for a syntax error (None in versions before FAP000)
     message: str
 
     @property
@@ -166,8 +166,12 @@ def default_cli() -> list[str]:
     return [sys.executable, "-m", "fastapi_perf"]
 
 
+SYNTAX_ERROR = "FAP000"
+
+
 def run_check(cli: list[str], root: Path, rules: list[str], timeout: float) -> list[Finding]:
-    command = [*cli, "check", ".", "--output-format", "json", "--no-cache", "--select", ",".join(rules)]
+    # FAP000 too: syntax errors are counted apart (a file that does not parse loses findings).
+    command = [*cli, "check", ".", "--output-format", "json", "--no-cache", "--select", ",".join([*rules, SYNTAX_ERROR])]
     result = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=timeout, check=False)
     if result.returncode not in (0, 1):
         raise RuntimeError(f"`{' '.join(command)}` in {root} exited {result.returncode}: {result.stderr.strip()[-2000:]}")
@@ -194,7 +198,7 @@ def judge(app: str, labels: list[Label], findings: list[Finding], root: Path) ->
     result = AppResult(app, labels[0].source, str(root))
     reported: dict[tuple[str, int, str], Finding] = {}
     for finding in findings:
-        if finding.rule is None:  # a syntax error: the file was analysed statement by statement
+        if finding.rule in (None, SYNTAX_ERROR):  # a syntax error: the file was analysed statement by statement
             result.syntax_errors.append(finding)
         else:
             reported.setdefault(finding.key, finding)

@@ -60,6 +60,7 @@ WRONG: dict[str, tuple[str, str]] = {
     "all-asyncio-files": ("[tool.fastapi-perf]\nall-asyncio-files = 'yes'\n", "`all-asyncio-files`"),
     "unsafe-fixes": ("[tool.fastapi-perf]\nunsafe-fixes = 1\n", "`unsafe-fixes`"),
     "max-file-size": ("[tool.fastapi-perf]\nmax-file-size = '2 MB'\n", "`max-file-size`"),
+    "target-version": ("[tool.fastapi-perf]\ntarget-version = 3\n", "`target-version`"),
     "follow-imports": ("[tool.fastapi-perf]\nfollow-imports = []\n", "`follow-imports`"),
     "inference": ("[tool.fastapi-perf]\ninference = 'false'\n", "`inference`"),
 }
