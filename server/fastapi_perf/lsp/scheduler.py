@@ -134,8 +134,12 @@ async def _infer_then_recheck(ls: FastApiPerfServer, doc: OpenDocument) -> None:
         asked = await semantic.answer(doc)
     finally:
         doc.inferring = None
-    if asked and ls.documents.get(doc.uri) is doc and doc.invalidate(statements=asked):
+    if ls.documents.get(doc.uri) is not doc:
+        return
+    if asked and doc.invalidate(statements=asked):
         _recheck(ls, [doc])
+    elif semantic.has_questions(doc):
+        _infer(ls, doc)  # questions that ran out of time, asked once more
 
 
 async def _settle(ls: FastApiPerfServer, doc: OpenDocument) -> None:

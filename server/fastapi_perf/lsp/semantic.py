@@ -109,16 +109,26 @@ async def answer(doc: OpenDocument) -> set[int]:
     inference = doc.analysis.inference
     if inference is None or not inference.pending:
         return set()
-    questions = list(inference.pending)
+    questions = dict(inference.pending)
     _share_the_gil(+1)
     try:
         text, path = doc.document.text, doc.analysis.path
         keys = await asyncio.to_thread(within, ANSWER_BUDGET_S, inference.answer_pending, text, path)
     except OutOfTime:
-        log.debug("jedi ran out of its %.1f s budget on %s; %d questions stay unknown", ANSWER_BUDGET_S, doc.uri, len(questions))
         keys = {key for key in questions if inference.answers.get(key) is not None}
-        for key in questions:
-            inference.answers.setdefault(key, None)  # not asked again until the statement changes
+        # A question that ran out of time is asked once more: the first batch also pays for
+        # jedi's start-up (its environment, the stubs), which a loaded machine can make
+        # longer than the budget. After that it stays unknown until its statement changes.
+        again = [key for key in questions if key not in keys and key not in inference.retried]
+        log.debug("jedi ran out of its %.1f s budget on %s; %d questions asked again, %d stay unknown",
+                  ANSWER_BUDGET_S, doc.uri, len(again), len(questions) - len(keys) - len(again))
+        for key, question in questions.items():
+            if key in again:
+                inference.retried.add(key)
+                inference.answers.pop(key, None)
+                inference.pending[key] = question
+            else:
+                inference.answers.setdefault(key, None)
     finally:
         _share_the_gil(-1)
     return {key[0] for key in keys}

@@ -76,6 +76,8 @@ class Inference:
         self.budget_s = budget_s
         self.answers: dict[tuple, str | None] = {}
         self.pending: dict[tuple, Question] = {}
+        self.retried: set[tuple] = set()
+        """Questions asked a second time after running out of time (the server's budget)."""
         self._project = None
         self._environment = None
         self._spent = 0.0
@@ -124,6 +126,12 @@ class Inference:
     def _answer(self, text: str, path: str | None, questions: list[Question]) -> None:
         if not questions:
             return
+        try:  # jedi's start-up is paid once, not out of the first file's budget
+            import jedi
+
+            self._jedi_setup(jedi)
+        except Exception as error:  # asked below again, where a failure is handled
+            log.debug("jedi could not start: %s", error)
         started = time.monotonic()
         removed: set[Path] = set()
         try:
