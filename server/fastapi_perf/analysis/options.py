@@ -18,6 +18,9 @@ class AnalysisOptions:
     all_asyncio_files: bool = False
     """Run the event-loop rules (category 1, FAP601) on files that do not use FastAPI."""
     project_uses_fastapi: bool = False
+    include_non_request_code: bool = False
+    """Run the event-loop rules also in code that serves no request: start-up and shutdown, CLI
+    commands, ``__main__`` blocks, coroutines on private loops, task-queue workers, tests."""
 
     def cache_key(self) -> tuple:
         return (
@@ -26,6 +29,7 @@ class AnalysisOptions:
             self.extend_critical_calls,
             self.all_asyncio_files,
             self.project_uses_fastapi,
+            self.include_non_request_code,
         )
 
     @cached_property

@@ -7,6 +7,7 @@ import re
 
 from ..facts.blocking import BlockingReason, Step
 from ..facts.module_context import ModuleContext
+from ..facts.serving import no_request_reason
 from ..findings import Finding, Fix, Position, Range, Related
 from ..frameworks.fastapi import Route
 from ..names.dotted import short_name
@@ -72,6 +73,15 @@ class RuleContext:
 
     def is_dependency(self, fn: FunctionInfo) -> bool:
         return self.module.is_dependency(fn)
+
+    def serves_no_request(self, fn: FunctionInfo | None) -> str | None:
+        """Why ``fn`` serves no request (start-up, a CLI command, a test...), or None when it may.
+
+        Always None with ``include-non-request-code``: the event-loop rules then report everywhere.
+        """
+        if fn is None or self.options.include_non_request_code:
+            return None
+        return no_request_reason(fn, self.module)
 
     def blocking(self, call: CallSite) -> list[BlockingReason]:
         return self.module.blocking.reasons(call)
