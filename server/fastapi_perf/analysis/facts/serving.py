@@ -74,6 +74,31 @@ def no_request_reason(fn: FunctionInfo, module: ModuleContext) -> str | None:
     return found
 
 
+def called_directly(fn: FunctionInfo, module: ModuleContext) -> bool:
+    """Whether code in this file or another calls ``fn`` itself, not through FastAPI (``await get_user(request)``).
+
+    Turning such a function into a ``def`` breaks that code: its callers
+    await a coroutine, gather it or make a task of it. A method called on an
+    object of unknown type counts, since it may be this one.
+    """
+    own = _OWN.get(module)
+    if own is None:
+        own = _OWN[module] = file_roles(module)
+    target = own.qualify(fn.qualname)
+    if any(use.called and _may_be(use, target) for use in own.uses.get(fn.name, ())):
+        return True
+    workspace = _workspace(module.index)
+    if workspace is None:
+        return False
+    for other in workspace.mentioning(fn.name, called=True):
+        if other == own.module:
+            continue
+        roles = workspace.roles(other)
+        if roles is None or any(use.called and _may_be(use, target) for use in roles.uses.get(fn.name, ())):
+            return True
+    return False
+
+
 def _workspace(index: WorkspaceLookup | None) -> _Workspace | None:
     if index is None:
         return None
@@ -199,13 +224,15 @@ class _Workspace:
             self._texts = texts
         return self._texts
 
-    def mentioning(self, name: str) -> tuple[str, ...]:
-        found = self._mentions.get(name)
+    def mentioning(self, name: str, called: bool = False) -> tuple[str, ...]:
+        """Modules whose text spells ``name`` (``called``: as a call, ``name(``)."""
+        key = f"{name}(" if called else name
+        found = self._mentions.get(key)
         if found is None:
             word = name.encode()
-            pattern = re.compile(rb"\b" + re.escape(word) + rb"\b")
+            pattern = re.compile(rb"\b" + re.escape(word) + (rb"\s*\(" if called else rb"\b"))
             found = tuple(m for m, text in self.texts().items() if word in text and pattern.search(text))
-            self._mentions[name] = found
+            self._mentions[key] = found
         return found
 
     def roles(self, module: str) -> FileRoles | None:
