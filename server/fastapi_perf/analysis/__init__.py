@@ -22,6 +22,7 @@ from .facts.dependencies import DependencyFacts, Effect, function_facts
 from .facts.dependency_tree import Node, dependency_tree
 from .facts.depends import DepRef, param_dependency
 from .facts.module_context import ModuleContext
+from .facts.session_origin import Origin, same_database
 from .findings import Applicability, Edit, Finding, Fix, ImportRequest, Position, Range, Related, Severity
 from .frameworks import pydantic as pydantic_model
 from .frameworks.fastapi import ROUTE_DECORATORS, Route
@@ -72,11 +73,13 @@ __all__ = [
     "DependencyFacts",
     "Effect",
     "Node",
+    "Origin",
     "Site",
     "dependency_tree",
     "function_facts",
     "is_db_handle",
     "param_dependency",
+    "same_database",
     # background work (FAP501, FAP502)
     "BEST_EFFORT",
     "BackgroundFacts",

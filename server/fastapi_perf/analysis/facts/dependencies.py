@@ -54,6 +54,7 @@ from .common import (
 )
 from .depends import DepRef, param_dependency
 from .function_facts import FunctionFacts
+from .session_origin import Origin, session_origin
 
 if TYPE_CHECKING:
     from .module_context import ModuleContext
@@ -76,6 +77,8 @@ class Effect:
     site: Site
     via: str = ""
     """For ``session.get`` loads: the session's source. Two gets through one session hit its identity map, not the database."""
+    origin: Origin | None = None
+    """For sessions: the sessionmaker and engine they come from (two databases need two sessions)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,18 +143,22 @@ class _Collector:
         if type(value) is Ref:  # a session factory made in another file (``from .db import SessionLocal``)
             value = self.resolver.deref(value)
         if type(value) is Instance and value.type in SESSION_FACTORIES:
-            return Effect(("session", value.type), label, self.site(node))
+            return Effect(("session", value.type), label, self.site(node), origin=self._origin(node))
         if type(value) is not Ref:
             return None
         qualname = value.qualname
         if qualname in SESSION_CLASSES or qualname in CONNECT_CALLS:
-            return Effect(("session", qualname), label, self.site(node))
+            return Effect(("session", qualname), label, self.site(node), origin=self._origin(node))
         if self.depth >= _MAX_DEPTH or not used:
             return None
         helper = function_facts.of_function(qualname, self.module, self.remote, self.depth + 1, spells=_OPENS_SESSIONS)
         if helper is not None and helper.session is not None and not helper.memoized:
-            return Effect(helper.session.key, f"{label} → {helper.session.label}", self.site(node))
+            opened = helper.session
+            return Effect(opened.key, f"{label} → {opened.label}", self.site(node), origin=opened.origin)
         return None
+
+    def _origin(self, node: ast.Call) -> Origin:
+        return session_origin(node, self.fn, self.module, canonical)
 
     def _workspace_function(self, node: ast.Call) -> str | None:
         """A function of the workspace ``node`` calls; other files are not summarised for this."""
