@@ -7,7 +7,7 @@ import re
 
 from ..facts.blocking import BlockingReason, Step
 from ..facts.module_context import ModuleContext
-from ..facts.serving import called_directly, no_request_reason
+from ..facts.serving import called_directly, no_request_reason, task_queue
 from ..findings import Finding, Fix, Position, Range, Related
 from ..frameworks.fastapi import Route
 from ..names.dotted import short_name
@@ -87,6 +87,10 @@ class RuleContext:
     def called_directly(self, fn: FunctionInfo) -> bool:
         """Whether code of the workspace calls ``fn`` itself (``await get_user(request)``), not through FastAPI."""
         return called_directly(fn, self.module)
+
+    def task_queue(self, qualname: str) -> str | None:
+        """The task-queue library (``celery``, ``dramatiq``, ``rq``...) whose task ``qualname`` is, if it is one."""
+        return task_queue(qualname, self.module)
 
     def registered_route(self, fn: FunctionInfo) -> bool:
         """``app.get(path)(fn)``, ``add_api_route(path, fn)`` or a verb decorator with a computed path.

@@ -42,13 +42,11 @@ CLOSURES = ".<closures>"
 """Suffix of a seed that stands for the functions nested in a factory of another file."""
 
 _CLI_PACKAGES = ("click.", "typer.", "asyncclick.", "cappa.", "cyclopts.", "rich_click.")
-_TASK_DECORATORS = frozenset(
-    """
-    celery.shared_task celery.app.shared_task dramatiq.actor rq.job rq.decorators.job huey.task
-    taskiq.task arq.func
-    """.split()
-)
-_TASK_QUEUE_TYPES = ("celery.", "dramatiq.", "huey.", "taskiq.", "rq.")
+_TASK_DECORATORS = {
+    "celery.shared_task": "celery", "celery.app.shared_task": "celery", "dramatiq.actor": "dramatiq",
+    "rq.job": "rq", "rq.decorators.job": "rq", "huey.task": "huey", "taskiq.task": "taskiq",
+}
+_TASK_QUEUES = frozenset({"celery", "dramatiq", "huey", "taskiq", "rq"})
 _TEST_DECORATORS = ("pytest.fixture", "pytest_asyncio.fixture", "pytest.mark.")
 _LOOP_RUNNERS = frozenset({"asyncio.run", "asyncio.runners.run", "anyio.run", "trio.run", "uvloop.run", "asyncio.Runner.run"})
 _AWAITABLE_WRAPPERS = frozenset({"asyncio.wait_for", "asyncio.shield", "asyncio.gather", "asyncio.tasks.wait_for"})
@@ -86,6 +84,8 @@ class FileRoles:
     """A nested function's enclosing function."""
     uses: dict[str, list[Use]] = field(default_factory=dict)
     """By the short name used (``load_config`` for ``proxy_config.load_config(...)``)."""
+    queued: dict[str, str] = field(default_factory=dict)
+    """Task-queue tasks (``@shared_task``, ``@dramatiq.actor``): local qualified name -> the library."""
     calls: dict[str, list[str]] = field(default_factory=dict)
     """Local qualified name -> workspace names of what it calls."""
     seeds: list[tuple[str, str]] = field(default_factory=list)
@@ -289,9 +289,11 @@ class _Builder:
             qualname = value.qualname if type(value) is Ref else ""
             if qualname.startswith(_TEST_DECORATORS):
                 return TEST
-            if qualname in _TASK_DECORATORS or (
-                type(target) is ast.Attribute and target.attr in ("task", "actor") and self._task_queue(target.value, fn)
-            ):
+            queue = _TASK_DECORATORS.get(qualname) or (
+                self._task_queue(target.value, fn) if type(target) is ast.Attribute and target.attr in ("task", "actor", "job") else None
+            )
+            if queue is not None:
+                self.roles.queued[fn.qualname] = queue
                 return WORKER
             if qualname.startswith(_CLI_PACKAGES):
                 return CLI if depth or _short(target) in ("command", "group", "callback", "default", "invoke") else None
@@ -320,11 +322,21 @@ class _Builder:
             return group is not None and self._decorated(group, 1) == CLI
         return False
 
-    def _task_queue(self, expr: ast.expr, fn: FunctionInfo) -> bool:
+    def _task_queue(self, expr: ast.expr, fn: FunctionInfo) -> str | None:
+        """The task-queue library of ``app`` in ``@app.task``: ``celery`` for ``app = Celery(...)``."""
         value = self.resolver.value_of(expr, fn.parent)
         if type(value) is Instance:
-            return value.type.startswith(_TASK_QUEUE_TYPES)
-        return type(value) is Ref and value.qualname.startswith(_TASK_QUEUE_TYPES)
+            made = value.type
+        elif type(value) is Ref:
+            made = value.qualname
+        elif type(expr) is ast.Name and not fn.binds_locally(expr.id):
+            binding = self.module.symbols.bindings.get(expr.id)
+            call = binding.value if binding is not None and binding.kind == "var" else None
+            made = (self.resolver.callee(call, None) or "") if type(call) is ast.Call else ""
+        else:
+            made = ""
+        library = made.partition(".")[0]
+        return library if library in _TASK_QUEUES else None
 
 
 def _short(expr: ast.expr) -> str | None:

@@ -99,6 +99,22 @@ def called_directly(fn: FunctionInfo, module: ModuleContext) -> bool:
     return False
 
 
+def task_queue(qualname: str, module: ModuleContext) -> str | None:
+    """The task-queue library (``celery``, ``dramatiq``...) whose task ``qualname`` is, in this file or another."""
+    own = _OWN.get(module)
+    if own is None:
+        own = _OWN[module] = file_roles(module)
+    prefix = own.qualify("")
+    if qualname.startswith(prefix):
+        return own.queued.get(qualname[len(prefix):])
+    workspace = _workspace(module.index)
+    split = workspace.index.module_of(qualname) if workspace is not None else None
+    if split is None:
+        return None
+    roles = workspace.roles(split[0])
+    return roles.queued.get(split[1]) if roles is not None else None
+
+
 def _workspace(index: WorkspaceLookup | None) -> _Workspace | None:
     if index is None:
         return None
