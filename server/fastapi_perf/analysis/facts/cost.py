@@ -38,7 +38,7 @@ from ..names.resolve import Resolver
 from ..names.exports import ClassExport, FunctionExport
 from ..names.values import Instance, Ref
 from ..source.facts import CallSite, FunctionInfo
-from .blocking import BlockingAnalysis
+from .blocking import BlockingAnalysis, short_circuited
 
 _MAX_DEPTH = 3
 # Methods an injected value may call cheaply: those of a Pydantic model.
@@ -115,9 +115,12 @@ class CostModel:
             return self._functions[key]
         self._functions[key] = None  # a cycle is not evidence
         found = None
+        guarded = short_circuited(fn) if depth else set()
         for call in fn.calls:
             if call.in_lambda or call.awaited:
                 continue
+            if depth and (call.conditional or call.in_handler or id(call.node) in guarded):
+                continue  # a helper counts by what it does on every call, as in the blocking analysis
             if self.is_costly(call, depth):
                 found = call
                 break
@@ -144,7 +147,7 @@ class CostModel:
         value = self.resolver.value_of(func, fn)
         if type(value) is Ref and depth < _MAX_DEPTH:
             local = self.resolver.local_function(value.qualname)
-            if local is not None and not local.is_async and not local.is_generator:
+            if local is not None and not local.is_async and not local.is_generator and not self.blocking.memoized(local):
                 return self.first_costly_call(local, depth + 1) is not None
         return False
 
