@@ -23,6 +23,8 @@ class BlockingCallRule(Rule):
     direct_only: ClassVar[bool] = False
     """Report only direct calls: for calls whose effect depends on how helpers guard them."""
     coroutine_calls_only: ClassVar[bool] = True
+    clean_up: ClassVar[frozenset[str]] = frozenset()
+    """Targets that, called in an ``except`` block, only clean up after a failure: not reported there."""
 
     def visit_call(self, call: CallSite, ctx: RuleContext) -> Iterable[Finding]:
         fn = call.function
@@ -33,6 +35,8 @@ class BlockingCallRule(Rule):
                 continue
             if reason.chain and self.direct_only:
                 continue
+            if call.in_handler and reason.target in self.clean_up:
+                continue  # runs when something failed, to remove what it left
             if ctx.serves_no_request(fn) is not None:
                 return  # start-up, a CLI command, a private loop, a test: no request waits
             if reason.chain:
