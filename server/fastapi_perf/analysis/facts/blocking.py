@@ -234,9 +234,9 @@ class BlockingAnalysis:
         try:
             for call in fn.calls:
                 # Only what the helper does on every call counts: a blocking call
-                # in one branch (an OIDC token file, a fallback) or after an ``and``
-                # (``dedup_key is not None and should_emit(...)``) is usually not
-                # the path the caller takes.
+                # in one branch (an OIDC token file, a fallback) or behind a guard on
+                # an argument (``dedup_key is not None and should_emit(...)``) is
+                # usually not the path the caller takes.
                 if call.in_lambda or call.conditional or id(call.node) in guarded:
                     continue
                 direct = self.direct(call)
@@ -266,13 +266,28 @@ class BlockingAnalysis:
 
 
 def short_circuited(fn: FunctionInfo) -> set[int]:
-    """Calls that run only when the operands of an ``and``/``or`` before them let them."""
+    """Calls behind a guard on the function's own arguments: ``dedup_key is not None and claim(dedup_key)``.
+
+    Such a call runs only for callers that pass the argument: an optional
+    feature, like a call in an ``if`` on it. A guard that calls something or
+    reads other values (``is_path_inside(p) and p.is_file()``, ``fetched or
+    load_bundled()``) is not counted: its second half runs more often than not.
+    """
     found: set[int] = set()
     for node in ast.walk(fn.node):
-        if type(node) is ast.BoolOp:
-            for operand in node.values[1:]:
-                found.update(id(n) for n in ast.walk(operand) if type(n) is ast.Call)
+        if type(node) is not ast.BoolOp:
+            continue
+        for position, operand in enumerate(node.values[1:], start=1):
+            if not all(_reads_arguments_only(before, fn) for before in node.values[:position]):
+                break
+            found.update(id(n) for n in ast.walk(operand) if type(n) is ast.Call)
     return found
+
+
+def _reads_arguments_only(expr: ast.expr, fn: FunctionInfo) -> bool:
+    names = [n for n in ast.walk(expr) if type(n) is ast.Name]
+    calls = any(type(n) is ast.Call for n in ast.walk(expr))
+    return bool(names) and not calls and all(n.id in fn.params for n in names)
 
 
 def _leading_statements(body: list[ast.stmt], limit: int = 4) -> list[ast.stmt]:

@@ -61,9 +61,6 @@ def no_request_reason(fn: FunctionInfo, module: ModuleContext) -> str | None:
         own = _OWN[module] = file_roles(module)
     if own.test:
         return TEST
-    why = own.root_reason(fn.qualname)
-    if why is not None or fn.qualname in own.entries:
-        return why
     workspace = _workspace(module.index)
     judge = _judges(module, own, workspace)
     found = judge.verdict(own, fn.qualname, 0)
@@ -148,11 +145,11 @@ class _Judge:
     def verdict(self, roles: FileRoles, local: str, depth: int) -> str | None:
         if roles.test:
             return TEST
-        why = roles.root_reason(local)
+        why = roles.roots.get(local)
         if why is not None:
             return why
-        if local in roles.entries or depth > _MAX_DEPTH:
-            return None
+        if depth > _MAX_DEPTH or _in_entry(roles, local):
+            return None  # a route, a dependency, or a closure of one: it runs per request
         key = (roles.module, local)
         known = self.memo.get(key)
         if known is _BUSY:
@@ -172,7 +169,10 @@ class _Judge:
         if reached is not None and reached[1] < 0:
             return reached[0]  # returned by a factory another file runs as a lifespan: ``lifespan=make_lifespan()``
         if not uses and reached is None:
-            return None  # nothing in this file shows who calls it
+            # Nothing in this file shows who calls it; a closure of a start-up hook or a
+            # command (called nowhere else) runs where that function runs.
+            parent = roles.parents.get(local)
+            return roles.root_reason(parent) if parent is not None else None
         reasons: list[str] = []
         for use in uses:
             why = self._use(roles, use, depth)
@@ -209,6 +209,15 @@ class _Judge:
         if use.caller is None:
             return "code run at import"
         return self.verdict(roles, use.caller, depth + 1)
+
+
+def _in_entry(roles: FileRoles, local: str) -> bool:
+    current: str | None = local
+    while current is not None:
+        if current in roles.entries:
+            return True
+        current = roles.parents.get(current)
+    return False
 
 
 def _may_be(use: Use, target: str) -> bool:
