@@ -45,6 +45,7 @@ def test_the_setting_reports_start_up_cli_private_loops_workers_and_tests() -> N
         ("app/config.py", 7, "FAP104"),  # asyncio.run(load_settings().reload()) in another file
         ("app/worker.py", 10, "FAP103"),  # asyncio.run in a worker thread
         ("app/worker.py", 23, "FAP103"),  # a Celery task
+        ("app/factory.py", 8, "FAP103"),  # a closure another file assigns to ``settings["lifespan"]``
         ("scripts/backfill.py", 6, "FAP103"),
         ("scripts/backfill.py", 11, "FAP103"),
         ("tests/conftest.py", 8, "FAP103"),

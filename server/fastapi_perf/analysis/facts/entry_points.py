@@ -19,6 +19,7 @@ for the other files that mention a function.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -26,9 +27,9 @@ from ..names.resolve import Resolver
 from ..names.values import Instance, Ref
 from ..source.chunks import Chunk
 from ..source.facts import CallSite, FunctionInfo
-from .common import workspace_name
 
 if TYPE_CHECKING:
+    from ..names.lookup import WorkspaceLookup
     from .module_context import ModuleContext
 
 LIFESPAN = "the application's lifespan"
@@ -38,8 +39,6 @@ MAIN = 'code under `if __name__ == "__main__":`'
 PRIVATE_LOOP = "a coroutine run on a private event loop (`asyncio.run`)"
 WORKER = "a task-queue task (it runs in a worker process)"
 TEST = "test code"
-CLOSURES = ".<closures>"
-"""Suffix of a seed that stands for the functions nested in a factory of another file."""
 
 _CLI_PACKAGES = ("click.", "typer.", "asyncclick.", "cappa.", "cyclopts.", "rich_click.")
 _TASK_DECORATORS = {
@@ -51,6 +50,12 @@ _TEST_DECORATORS = ("pytest.fixture", "pytest_asyncio.fixture", "pytest.mark.")
 _LOOP_RUNNERS = frozenset({"asyncio.run", "asyncio.runners.run", "anyio.run", "trio.run", "uvloop.run", "asyncio.Runner.run"})
 _AWAITABLE_WRAPPERS = frozenset({"asyncio.wait_for", "asyncio.shield", "asyncio.gather", "asyncio.tasks.wait_for"})
 _HOOK_KEYWORDS = frozenset({"on_startup", "on_shutdown"})
+_WRAPPERS = frozenset(
+    """
+    contextlib.asynccontextmanager contextlib.contextmanager functools.wraps functools.lru_cache functools.cache
+    functools.cached_property builtins.staticmethod builtins.classmethod builtins.property typing.overload
+    """.split()
+)
 _SPAWNERS = frozenset({"create_task", "ensure_future", "start_soon", "spawn", "run_coroutine_threadsafe", "add_task"})
 
 
@@ -63,9 +68,10 @@ class Use:
     """The workspace name it resolves to; None when unknown."""
     called: bool
     """A call; False for a value handed on (``add_task(fn)``, ``Depends(fn)``)."""
-    private: bool = False
-    """A coroutine handed to ``asyncio.run`` (or ``run_until_complete``): it runs on a loop of its own,
-    whoever calls ``asyncio.run``; not a root, since other calls of it may run on the server's loop."""
+    root: str | None = None
+    """Why this use runs it where no request waits: handed to ``asyncio.run`` (a loop of its own),
+    passed as a lifespan or a hook, a factory whose result is the lifespan. Not a root of the function:
+    its other uses may run on the server's loop."""
     spawned: bool = False
     """A call whose coroutine becomes a task of the running loop (``create_task(watch())``): it runs
     beside the requests, whoever started it."""
@@ -80,16 +86,14 @@ class FileRoles:
     """Local qualified name -> why it serves no request."""
     entries: set[str] = field(default_factory=set)
     """Routes and dependencies: they serve requests whoever else calls them."""
+    decorated: set[str] = field(default_factory=set)
+    """Functions with a decorator that is no root's: it may register them (``@app.middleware("http")``)."""
     parents: dict[str, str] = field(default_factory=dict)
     """A nested function's enclosing function."""
     uses: dict[str, list[Use]] = field(default_factory=dict)
     """By the short name used (``load_config`` for ``proxy_config.load_config(...)``)."""
     queued: dict[str, str] = field(default_factory=dict)
     """Task-queue tasks (``@shared_task``, ``@dramatiq.actor``): local qualified name -> the library."""
-    calls: dict[str, list[str]] = field(default_factory=dict)
-    """Local qualified name -> workspace names of what it calls."""
-    seeds: list[tuple[str, str]] = field(default_factory=list)
-    """Roots in other files: (workspace name, why), e.g. ``asyncio.run(ProxyConfig().read_config_file())``."""
 
     def qualify(self, local: str) -> str:
         return f"{self.module}.{local}" if self.module else local
@@ -115,11 +119,16 @@ def is_test_module(module_name: str, path: str | None = None) -> bool:
     return last in ("tests", "test", "conftest") or last.startswith("test_") or last.endswith("_test")
 
 
-def file_roles(module: ModuleContext) -> FileRoles:
-    """The roots and uses of the file ``module`` analyses."""
+def file_roles(module: ModuleContext, names: WorkspaceLookup | None = None) -> FileRoles:
+    """The roots and uses of the file ``module`` analyses.
+
+    ``names`` spells other files' names as the workspace does, when ``module``
+    resolves without the index (another file: asking the index for every
+    call it makes would summarise half the project).
+    """
     name = module.symbols.module_name
     roles = FileRoles(name, is_test_module(name, module.path))
-    builder = _Builder(module, roles)
+    builder = _Builder(module, roles, names or module.index)
     for chunk in module.chunks:
         if chunk.facts is not None:
             builder.chunk(chunk)
@@ -127,12 +136,14 @@ def file_roles(module: ModuleContext) -> FileRoles:
 
 
 class _Builder:
-    def __init__(self, module: ModuleContext, roles: FileRoles) -> None:
+    def __init__(self, module: ModuleContext, roles: FileRoles, names: WorkspaceLookup | None) -> None:
         self.module = module
+        self.names = names
         self.resolver: Resolver = module.resolver
         self.roles = roles
-        self._private: set[int] = set()
-        """Calls and values handed to ``asyncio.run`` and co.: seen before they are recorded."""
+        self._lifespan_lines: set[int] | None = None
+        self._rooted: dict[int, str] = {}
+        """Calls and values handed to ``asyncio.run``, a lifespan or a hook: seen before they are recorded."""
 
     def chunk(self, chunk: Chunk) -> None:
         facts = chunk.facts
@@ -146,14 +157,16 @@ class _Builder:
             why = MAIN if main else self._decorated(fn) or _test_function(fn)
             if why is not None:
                 self.roles.roots.setdefault(fn.qualname, why)
+            elif any(self._registering(d, fn) for d in fn.decorators):
+                self.roles.decorated.add(fn.qualname)  # registered by its decorator (a middleware, a handler)
+        for statement in chunk.statements:
+            if self._mentions_lifespan(chunk, statement):
+                self._assigned_lifespans(statement)
         for call in facts.module_calls:
             self.call(call, MAIN if main else None)
         for fn in facts.functions:
             for call in fn.calls:
                 self.call(call, None)
-        if "lifespan" in (chunk.text or self.module.text or "lifespan"):
-            for statement in chunk.statements:
-                self._assigned_lifespans(statement)
 
     # -- uses -----------------------------------------------------------------------------------
     def call(self, call: CallSite, main: str | None) -> None:
@@ -164,10 +177,8 @@ class _Builder:
         name = _short(node.func)
         if name is not None:
             target = self._workspace(callee)
-            private = id(node) in self._private
-            self.roles.uses.setdefault(name, []).append(Use(caller, target, True, private, _spawned(call)))
-            if caller is not None and target is not None:
-                self.roles.calls.setdefault(caller, []).append(target)
+            use = Use(caller, target, True, self._rooted.get(id(node)), _spawned(call))
+            self.roles.uses.setdefault(name, []).append(use)
             if main is not None and call.function is None:
                 self._root_value(node.func, None, main)
         self._roots_of(call, callee)
@@ -176,13 +187,17 @@ class _Builder:
             if short is not None:
                 value = self.resolver.value_of(argument, fn)
                 target = self._workspace(value.qualname) if type(value) is Ref else None
-                use = Use(caller, target, False, id(argument) in self._private)
+                use = Use(caller, target, False, self._rooted.get(id(argument)))
                 self.roles.uses.setdefault(short, []).append(use)
 
     def _workspace(self, qualname: str | None) -> str | None:
-        if qualname is None:
-            return None
-        return workspace_name(qualname, self.module)
+        """A name as the workspace spells it (``ee.onyx.main`` is ``backend.ee.onyx.main``)."""
+        if qualname is None or self.names is None or self.module.is_own(qualname):
+            return qualname
+        split = self.names.module_of(qualname)
+        if split is None:
+            return qualname
+        return f"{split[0]}.{split[1]}" if split[1] else split[0]
 
     # -- roots --------------------------------------------------------------------------------
     def _roots_of(self, call: CallSite, callee: str | None) -> None:
@@ -207,25 +222,18 @@ class _Builder:
                 return
 
     def _coroutine(self, expr: ast.expr, fn: FunctionInfo | None) -> None:
-        """What ``asyncio.run(expr)`` runs: its uses are marked, and other files' functions seed the reach."""
+        """What ``asyncio.run(expr)`` runs: that use of it runs on a loop of its own."""
         if type(expr) is ast.Call:
             if self.resolver.callee(expr, fn) in _AWAITABLE_WRAPPERS:
                 for argument in expr.args:
                     self._coroutine(argument, fn)
                 return
-            self._private.add(id(expr))
-            target = expr.func
+            self._rooted[id(expr)] = PRIVATE_LOOP
         elif type(expr) in (ast.Name, ast.Attribute):
-            self._private.add(id(expr))
-            target = expr
-        else:
-            return
-        value = self.resolver.value_of(target, fn)
-        if type(value) is Ref and self.resolver.local_function(value.qualname) is None:
-            self.roles.seeds.append((self._workspace(value.qualname) or value.qualname, PRIVATE_LOOP))
+            self._rooted[id(expr)] = PRIVATE_LOOP
 
     def _root_value(self, expr: ast.expr, fn: FunctionInfo | None, why: str) -> None:
-        """``expr`` names a function run as ``why``: a root here, or a seed in another file."""
+        """``expr`` names a function run as ``why``: a root when it is of this file, and that use is marked."""
         if type(expr) is ast.BoolOp:  # ``lifespan=override or lifespan``
             for value in expr.values:
                 self._root_value(value, fn, why)
@@ -235,24 +243,35 @@ class _Builder:
             self._root_value(expr.orelse, fn, why)
             return
         if type(expr) is ast.Call:  # ``lifespan=make_lifespan(...)``: the closures the factory returns
+            self._rooted[id(expr)] = why
             factory = self.resolver.callee(expr, fn)
             local = self.resolver.local_function(factory) if factory else None
             if local is not None:
                 for nested in local.nested:
                     self.roles.roots.setdefault(nested.qualname, why)
-            elif factory is not None and not factory.startswith("builtins."):
-                self.roles.seeds.append((f"{self._workspace(factory)}{CLOSURES}", why))
             return
         if type(expr) not in (ast.Name, ast.Attribute):
             return
+        self._rooted[id(expr)] = why
         value = self.resolver.value_of(expr, fn)
-        if type(value) is not Ref:
-            return
-        local = self.resolver.local_function(value.qualname)
+        local = self.resolver.local_function(value.qualname) if type(value) is Ref else None
         if local is not None:
             self.roles.roots.setdefault(local.qualname, why)
-        elif not value.qualname.startswith(("builtins.", "asyncio.")):
-            self.roles.seeds.append((self._workspace(value.qualname) or value.qualname, why))
+
+    def _mentions_lifespan(self, chunk: Chunk, statement: ast.stmt) -> bool:
+        """Whether the statement's text spells ``lifespan`` (walking every statement of a large file costs)."""
+        if chunk.text:
+            return "lifespan" in chunk.text
+        if self._lifespan_lines is None:
+            text = self.module.text
+            self._lifespan_lines = (
+                {text.count("\n", 0, m.start()) for m in re.finditer("lifespan", text)} if text is not None else None
+            )
+            if self._lifespan_lines is None:
+                return True  # no text to tell: walk it
+        first = chunk.origin + statement.lineno - 1
+        last = chunk.origin + (statement.end_lineno or statement.lineno) - 1
+        return any(first <= line <= last for line in self._lifespan_lines)
 
     def _assigned_lifespans(self, statement: ast.stmt) -> None:
         """``app_kwargs["lifespan"] = handler``, ``app.router.lifespan_context = handler``."""
@@ -301,6 +320,12 @@ class _Builder:
             if cli and depth < 3 and self._cli_object(target.value, fn):
                 return CLI
         return None
+
+    def _registering(self, decorator: ast.expr, fn: FunctionInfo) -> bool:
+        """A decorator that may hand the function to something else; not one that only wraps it."""
+        target = decorator.func if type(decorator) is ast.Call else decorator
+        value = self.resolver.value_of(target, fn.parent)
+        return not (type(value) is Ref and value.qualname in _WRAPPERS)
 
     def _cli_class(self, decorators: list[ast.expr], fn: FunctionInfo) -> bool:
         for decorator in decorators:

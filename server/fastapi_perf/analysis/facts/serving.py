@@ -6,28 +6,30 @@ private event loop, in a task-queue worker or under pytest blocks none of
 them; findings there were a fifth of all findings on real applications. A
 function serves no request when:
 
-- its file is test code, or it is a *root* (see :mod:`entry_points`), or
-  is nested in one;
-- or it is called, and every call of it in the workspace is made by a
-  function that serves no request (transitively), none of them as a task
+- its file is test code, or it is a *root* (see :mod:`entry_points`);
+- or it is used, and every use of it in the workspace serves no request:
+  made by a function that serves none (transitively), or one that runs it
+  where no request waits (``asyncio.run(f())``, ``lifespan=f``,
+  ``lifespan=make_lifespan()`` for the closures the factory returns), at
+  module level (at import, before any request) — and none as a task
   spawned on the running loop (``create_task(watch())`` started by the
-  lifespan runs beside the requests) and none handing it on as a value
-  (``add_task(fn)``, ``Depends(fn)``: then anything may call it). Calls
-  at module level run at import, before any request.
+  lifespan runs beside the requests) nor handing it on as a value
+  (``add_task(fn)``, ``Depends(fn)``: then anything may call it);
+- or it is a closure that nothing calls, of a function that serves no request.
 
-Anything unknown serves requests: a route, a dependency, a function nobody
-calls (registered dynamically, an exported API), a method called on an
-object of unknown type somewhere.
+Anything unknown serves requests: a route, a dependency or a closure of one,
+a function nobody calls (registered dynamically, an exported API), a method
+called on an object of unknown type somewhere.
 
 Other files are found by their text (those that spell the function's name),
 parsed once, and kept as plain data (:class:`entry_points.FileRoles`),
-checked against the file's text on each use. Callers are searched for only
-when there is evidence to start from: a call in the function's own file by
-code that serves no request, or a root of another file that reaches it
-(``lifespan`` in ``app.py`` awaits ``server.init_async()`` of
-``server.py``). In the editor, the list of files that spell a name is taken
-once per workspace: a call added in another file later is seen once that
-file is checked or the server restarts.
+checked against the file's text on each use. Callers in other files are
+searched for when the function's own file calls it, or when few other files
+(:data:`_FEW_FILES`, tests aside) spell its name: ``server.init_async()`` is
+awaited by the lifespan of ``app.py`` only; a method called ``get`` or
+``run`` is left unknown. In the editor, the list of files that spell a name
+is taken once per workspace: a call added in another file later is seen once
+that file is checked or the server restarts.
 """
 
 from __future__ import annotations
@@ -40,16 +42,17 @@ from typing import TYPE_CHECKING
 from ..names.modules import content_digest
 from ..names.symbols import ModuleSymbols
 from ..source.facts import FunctionInfo
-from .entry_points import CLOSURES, PRIVATE_LOOP, TEST, FileRoles, Use, file_roles, is_test_module
+from .entry_points import TEST, FileRoles, Use, file_roles, is_test_module
 from .module_context import ModuleContext
 
 if TYPE_CHECKING:
     from ..names.lookup import WorkspaceLookup
 
 _MAX_DEPTH = 6
-_REACH_DEPTH = 5
-_MARKERS = re.compile(rb"lifespan|on_event|add_event_handler|on_startup|on_shutdown|asyncio\.run\(|run_until_complete\(|anyio\.run\(")
+_FEW_FILES = 6
 _BUSY = object()
+_CYCLE = "code that calls itself"
+"""A function reached again while its callers are being judged: no evidence either way (the greatest fixpoint)."""
 _OWN: weakref.WeakKeyDictionary[ModuleContext, FileRoles] = weakref.WeakKeyDictionary()
 _WORKSPACES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -153,7 +156,7 @@ class _Judge:
         key = (roles.module, local)
         known = self.memo.get(key)
         if known is _BUSY:
-            return "code that calls itself"  # a cycle: what the outer call decides
+            return _CYCLE  # what the outer call decides
         if key in self.memo:
             return known  # type: ignore[return-value]
         self.memo[key] = _BUSY
@@ -165,14 +168,8 @@ class _Judge:
         name = local.rpartition(".")[2]
         target = roles.qualify(local)
         uses = [u for u in roles.uses.get(name, ()) if _may_be(u, target) and not _inside(u.caller, local)]
-        reached = self.workspace.reached().get(target) if self.workspace is not None else None
-        if reached is not None and reached[1] < 0:
-            return reached[0]  # returned by a factory another file runs as a lifespan: ``lifespan=make_lifespan()``
-        if not uses and reached is None:
-            # Nothing in this file shows who calls it; a closure of a start-up hook or a
-            # command (called nowhere else) runs where that function runs.
-            parent = roles.parents.get(local)
-            return roles.root_reason(parent) if parent is not None else None
+        if not uses and not self._spelled_in_few_files(name, roles.module):
+            return self._closure(roles, local, depth)
         reasons: list[str] = []
         for use in uses:
             why = self._use(roles, use, depth)
@@ -197,13 +194,30 @@ class _Judge:
                         return None
                     reasons.append(why)
         if not reasons:
-            return None
-        first = next((r for r in reasons if not r.startswith("called only")), reasons[0])
+            return self._closure(roles, local, depth) if not uses else None
+        known = [r for r in reasons if r != _CYCLE] or reasons
+        first = next((r for r in known if not r.startswith("called only")), known[0])
         return first if first.startswith("called only") else f"called only from {first}"
 
+    def _closure(self, roles: FileRoles, local: str, depth: int) -> str | None:
+        """Nothing shows who calls it: a closure runs where the function that makes it hands it
+        (``lifespan=make_lifespan()`` in another file); anything else is unknown."""
+        parent = roles.parents.get(local)
+        if parent is None or local in roles.decorated:
+            return None  # a decorator may have registered it: ``@app.middleware("http")`` in a factory
+        return self.verdict(roles, parent, depth + 1)
+
+    def _spelled_in_few_files(self, name: str, module: str) -> bool:
+        """A method called only from other files (``transform.transform_file(...)``) is judged by those
+        calls when few files spell its name; a common name (``get``, ``run``) is left unknown."""
+        if self.workspace is None:
+            return False
+        others = [m for m in self.workspace.mentioning(name) if m != module and not is_test_module(m)]
+        return 0 < len(others) <= _FEW_FILES
+
     def _use(self, roles: FileRoles, use: Use, depth: int) -> str | None:
-        if use.private:
-            return PRIVATE_LOOP
+        if use.root is not None:
+            return use.root
         if use.spawned or not use.called and use.caller is None:
             return None
         if use.caller is None:
@@ -237,7 +251,6 @@ class _Workspace:
         self._texts: dict[str, bytes] | None = None
         self._mentions: dict[str, tuple[str, ...]] = {}
         self._roles: dict[str, tuple[bytes, FileRoles | None]] = {}
-        self._reached: dict[str, tuple[str, int]] | None = None
 
     def texts(self) -> dict[str, bytes]:
         if self._texts is None:
@@ -250,12 +263,13 @@ class _Workspace:
         return self._texts
 
     def mentioning(self, name: str, called: bool = False) -> tuple[str, ...]:
-        """Modules whose text spells ``name`` (``called``: as a call, ``name(``)."""
+        """Modules whose text spells ``name`` other than in its ``def`` (``called``: as a call, ``name(``)."""
         key = f"{name}(" if called else name
         found = self._mentions.get(key)
         if found is None:
             word = name.encode()
-            pattern = re.compile(rb"\b" + re.escape(word) + (rb"\s*\(" if called else rb"\b"))
+            # ``def name(`` defines it: a file that only does that uses it nowhere.
+            pattern = re.compile(rb"(?<!def )\b" + re.escape(word) + (rb"\s*\(" if called else rb"\b"))
             found = tuple(m for m, text in self.texts().items() if word in text and pattern.search(text))
             self._mentions[key] = found
         return found
@@ -276,52 +290,15 @@ class _Workspace:
         self._roles[module] = (digest, roles)
         return roles
 
-    def reached(self) -> dict[str, tuple[str, int]]:
-        """Workspace names reached from the roots of files that spell a start-up hook, a lifespan or
-        ``asyncio.run``: why, and in how many calls (-1: a closure of a factory another file runs as a lifespan)."""
-        if self._reached is not None:
-            return self._reached
-        self._reached = reached = {}
-        frontier: list[tuple[str, str, int]] = []
-        for module, text in self.texts().items():
-            if is_test_module(module) or not _MARKERS.search(text):
-                continue
-            roles = self.roles(module)
-            if roles is None:
-                continue
-            for local, why in roles.roots.items():
-                frontier.append((roles.qualify(local), why, 0))
-            for target, why in roles.seeds:
-                frontier.append((target, why, 0))
-        frontier.reverse()
-        while frontier:
-            target, why, depth = frontier.pop()
-            if target in reached and reached[target][1] <= depth:
-                continue
-            split = self.index.module_of(target.removesuffix(CLOSURES))
-            roles = self.roles(split[0]) if split is not None else None
-            if target.endswith(CLOSURES):
-                if roles is not None:
-                    factory = split[1]
-                    frontier += [(roles.qualify(n), why, -1) for n, parent in roles.parents.items() if parent == factory]
-                continue
-            reached[target] = (why, depth)
-            if depth >= _REACH_DEPTH or roles is None:
-                continue
-            for callee in roles.calls.get(split[1], ()):
-                if callee not in reached:
-                    frontier.append((callee, why, depth + 1))
-        return reached
-
 
 def _parse_roles(index: WorkspaceLookup, module: str, path: Path) -> FileRoles | None:
     parsed = index.parse(path)
     if parsed is None:
         return None
-    _, chunks, owned = parsed
+    text, chunks, owned = parsed
     symbols = ModuleSymbols.merge([c.facts for c in chunks], module, path.name == "__init__.py")
-    context = ModuleContext(chunks, symbols, index.options, str(path), index=index)
+    context = ModuleContext(chunks, symbols, index.options, str(path), text=text)
     try:
-        return file_roles(context)
+        return file_roles(context, names=index)
     finally:
         context.release(trees=owned)
