@@ -218,8 +218,8 @@ class _Judge:
     def _use(self, roles: FileRoles, use: Use, depth: int) -> str | None:
         if use.root is not None:
             return use.root
-        if use.spawned or not use.called and use.caller is None:
-            return None
+        if use.spawned or not use.called:
+            return None  # a task beside the requests, or a value handed on: whoever gets it may call it anywhere
         if use.caller is None:
             return "code run at import"
         return self.verdict(roles, use.caller, depth + 1)

@@ -41,3 +41,15 @@ def install_timing(app: FastAPI) -> None:
 
 
 install_timing(admin)
+
+
+async def on_conflict(request, exc):
+    time.sleep(0.01)  # error: FAP103
+    return None
+
+
+def install_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ValueError, on_conflict)  # handed on at start-up, called per request
+
+
+install_handlers(admin)
