@@ -50,6 +50,8 @@ class Settings:
     extend_cpu_heavy_calls: tuple[str, ...] = ()
     extend_critical_calls: tuple[str, ...] = ()
     all_asyncio_files: bool = False
+    include_non_request_code: bool = False
+    """Report blocking work also in code that serves no request (start-up, CLI, scripts, workers, tests)."""
     unsafe_fixes: bool = False
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     follow_imports: bool = True
@@ -73,6 +75,7 @@ class Settings:
             extend_cpu_heavy_calls=self.extend_cpu_heavy_calls,
             extend_critical_calls=self.extend_critical_calls,
             all_asyncio_files=self.all_asyncio_files,
+            include_non_request_code=self.include_non_request_code,
             project_uses_fastapi=self.project_uses_fastapi,
             target_version=self.target_version,
         )
@@ -284,6 +287,7 @@ _READERS = {
     "extend-cpu-heavy-calls": ("extend_cpu_heavy_calls", _str_list),
     "extend-critical-calls": ("extend_critical_calls", _str_list),
     "all-asyncio-files": ("all_asyncio_files", _bool),
+    "include-non-request-code": ("include_non_request_code", _bool),
     "unsafe-fixes": ("unsafe_fixes", _bool),
     "max-file-size": ("max_file_size", lambda v, k: _int(v, k, 1)),
     "follow-imports": ("follow_imports", _bool),

@@ -58,6 +58,7 @@ WRONG: dict[str, tuple[str, str]] = {
     "extend-cpu-heavy-calls": ("[tool.fastapi-perf]\nextend-cpu-heavy-calls = { a = 1 }\n", "`extend-cpu-heavy-calls`"),
     "extend-critical-calls": ("[tool.fastapi-perf]\nextend-critical-calls = 0\n", "`extend-critical-calls`"),
     "all-asyncio-files": ("[tool.fastapi-perf]\nall-asyncio-files = 'yes'\n", "`all-asyncio-files`"),
+    "include-non-request-code": ("[tool.fastapi-perf]\ninclude-non-request-code = 'no'\n", "`include-non-request-code`"),
     "unsafe-fixes": ("[tool.fastapi-perf]\nunsafe-fixes = 1\n", "`unsafe-fixes`"),
     "max-file-size": ("[tool.fastapi-perf]\nmax-file-size = '2 MB'\n", "`max-file-size`"),
     "target-version": ("[tool.fastapi-perf]\ntarget-version = 3\n", "`target-version`"),

@@ -15,13 +15,14 @@ from . import catalog
 from .engine.fixes import await_edits, module_alias, object_alias, offload_fix
 from .engine.rule_context import RuleContext, chain_text
 from .facts.aggregates import CACHE_DECORATORS, AggregateFacts, aggregate_facts
-from .facts.background import BEST_EFFORT, BackgroundFacts, Hop, Work, background_facts, critical_work, retries
+from .facts.background import BEST_EFFORT, BackgroundFacts, Hop, Work, background_facts, critical_callable, critical_work, retries
 from .facts.blocking import BlockingReason, Step
 from .facts.common import Site, is_db_handle
 from .facts.dependencies import DependencyFacts, Effect, function_facts
 from .facts.dependency_tree import Node, dependency_tree
 from .facts.depends import DepRef, param_dependency
 from .facts.module_context import ModuleContext
+from .facts.session_origin import Origin, same_database
 from .findings import Applicability, Edit, Finding, Fix, ImportRequest, Position, Range, Related, Severity
 from .frameworks import pydantic as pydantic_model
 from .frameworks.fastapi import ROUTE_DECORATORS, Route
@@ -72,17 +73,20 @@ __all__ = [
     "DependencyFacts",
     "Effect",
     "Node",
+    "Origin",
     "Site",
     "dependency_tree",
     "function_facts",
     "is_db_handle",
     "param_dependency",
+    "same_database",
     # background work (FAP501, FAP502)
     "BEST_EFFORT",
     "BackgroundFacts",
     "Hop",
     "Work",
     "background_facts",
+    "critical_callable",
     "critical_work",
     "retries",
     # aggregates (FAP602)

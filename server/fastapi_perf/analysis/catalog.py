@@ -173,6 +173,7 @@ CLASSES = frozenset(
     passlib.context.CryptContext argon2.PasswordHasher smtplib.SMTP smtplib.SMTP_SSL socket.socket
     pandas.DataFrame sentence_transformers.SentenceTransformer elasticsearch.Elasticsearch
     elasticsearch.AsyncElasticsearch asyncpg.Pool boto3.session.Session io.BytesIO io.StringIO
+    aioboto3.Session
     """.split()
 )
 
@@ -409,7 +410,23 @@ CLIENT_CONSTRUCTORS: dict[str, str] = {
     "boto3.session.Session.client": "an AWS client (credentials and endpoint resolution)",
     "elasticsearch.Elasticsearch": "an Elasticsearch client (connection pool)",
     "elasticsearch.AsyncElasticsearch": "an Elasticsearch client (connection pool)",
+    "openai.OpenAI": "an OpenAI client (its own HTTP connection pool)",
+    "openai.AsyncOpenAI": "an OpenAI client (its own HTTP connection pool)",
+    "openai.AzureOpenAI": "an Azure OpenAI client (its own HTTP connection pool)",
+    "openai.AsyncAzureOpenAI": "an Azure OpenAI client (its own HTTP connection pool)",
+    "anthropic.Anthropic": "an Anthropic client (its own HTTP connection pool)",
+    "anthropic.AsyncAnthropic": "an Anthropic client (its own HTTP connection pool)",
+    "anthropic.AsyncAnthropicBedrock": "an Anthropic client (its own HTTP connection pool)",
+    "redis.asyncio.client.Redis": "a Redis client (connection pool)",
+    "redis.asyncio.StrictRedis": "a Redis client (connection pool)",
+    "aioboto3.Session": "an AWS session (credentials resolution)",
+    "aioboto3.Session.client": "an AWS client (credentials, endpoint resolution and a connection pool)",
+    "aioboto3.Session.resource": "an AWS resource client (credentials, endpoint resolution and a connection pool)",
+    "boto3.resource": "an AWS resource client (credentials and endpoint resolution)",
+    "boto3.session.Session.resource": "an AWS resource client (credentials and endpoint resolution)",
 }
+HTTPX_CLIENTS = frozenset({"httpx.AsyncClient", "httpx.Client"})
+"""Clients whose pool is their ``transport``: one shared at module level makes a per-request client cheap."""
 
 # Databases: the session and connection types, what makes one, and what queries through one.
 SESSION_CLASSES = frozenset(

@@ -20,6 +20,9 @@ class AnalysisOptions:
     project_uses_fastapi: bool = False
     target_version: tuple[int, int] | None = None
     """The oldest Python the project runs on; syntax newer than it is a syntax error. None: any."""
+    include_non_request_code: bool = False
+    """Run the event-loop rules also in code that serves no request: start-up and shutdown, CLI
+    commands, ``__main__`` blocks, coroutines on private loops, task-queue workers, tests."""
 
     def cache_key(self) -> tuple:
         return (
@@ -29,6 +32,7 @@ class AnalysisOptions:
             self.all_asyncio_files,
             self.project_uses_fastapi,
             self.target_version,
+            self.include_non_request_code,
         )
 
     @cached_property

@@ -7,6 +7,7 @@ import re
 
 from ..facts.blocking import BlockingReason, Step
 from ..facts.module_context import ModuleContext
+from ..facts.serving import called_directly, no_request_reason, task_queue
 from ..findings import Finding, Fix, Position, Range, Related
 from ..frameworks.fastapi import Route
 from ..names.dotted import short_name
@@ -15,6 +16,7 @@ from ..source.chunks import Chunk
 from ..source.facts import CallSite, FunctionInfo
 
 _DEF = re.compile(r"(?:async\s+)?def\s+")
+_VERBS = frozenset(("get", "post", "put", "patch", "delete", "options", "head", "trace", "api_route"))
 
 
 class RuleContext:
@@ -72,6 +74,48 @@ class RuleContext:
 
     def is_dependency(self, fn: FunctionInfo) -> bool:
         return self.module.is_dependency(fn)
+
+    def serves_no_request(self, fn: FunctionInfo | None) -> str | None:
+        """Why ``fn`` serves no request (start-up, a CLI command, a test...), or None when it may.
+
+        Always None with ``include-non-request-code``: the event-loop rules then report everywhere.
+        """
+        if fn is None or self.options.include_non_request_code:
+            return None
+        return no_request_reason(fn, self.module)
+
+    def called_directly(self, fn: FunctionInfo) -> bool:
+        """Whether code of the workspace calls ``fn`` itself (``await get_user(request)``), not through FastAPI."""
+        return called_directly(fn, self.module)
+
+    def task_queue(self, qualname: str) -> str | None:
+        """The task-queue library (``celery``, ``dramatiq``, ``rq``...) whose task ``qualname`` is, if it is one."""
+        return task_queue(qualname, self.module)
+
+    def registered_route(self, fn: FunctionInfo) -> bool:
+        """``app.get(path)(fn)``, ``add_api_route(path, fn)`` or a verb decorator with a computed path.
+
+        Such a function is a route although its decorator alone does not say so
+        (``route_of`` takes an unknown receiver for a router only with a literal path).
+        """
+        for decorator in fn.decorators:
+            if type(decorator) is ast.Call and type(decorator.func) is ast.Attribute and decorator.func.attr in _VERBS:
+                return True
+        if fn.parent is not None or fn.class_name is not None:
+            return False
+        for chunk in self.module.chunks:
+            facts = chunk.facts
+            if facts is None or fn.name not in facts.reads:
+                continue
+            sites = list(facts.module_calls) + [c for f in facts.functions for c in f.calls]
+            for site in sites:
+                node = site.node
+                outer = node.func
+                registers = type(outer) is ast.Call and type(outer.func) is ast.Attribute and outer.func.attr in _VERBS
+                registers = registers or (type(outer) is ast.Attribute and outer.attr in ("add_api_route", "add_route"))
+                if registers and any(type(a) is ast.Name and a.id == fn.name for a in [*node.args, *(k.value for k in node.keywords)]):
+                    return True
+        return False
 
     def blocking(self, call: CallSite) -> list[BlockingReason]:
         return self.module.blocking.reasons(call)

@@ -57,17 +57,19 @@ class AggregateFacts:
     aggregate: Work | None = None
     parametrized: bool = False
     """The aggregate reads a parameter of the function: its answer depends on the caller."""
+    per_request: bool = False
+    """The aggregate reads what a request sets (a context variable): no caller gets another's answer."""
     paginates: bool = False
     cached: bool = False
 
 
 def _first_aggregate_facts(fn: FunctionInfo, module: ModuleContext, remote: bool) -> AggregateFacts:
-    work, parametrized = _first_aggregate(fn, module, remote)
+    work, parametrized, per_request = _first_aggregate(fn, module, remote)
     if work is None:
         return _NONE
     if is_cached(fn, module):
         return AggregateFacts(cached=True)
-    return AggregateFacts(work, parametrized, paginates(fn, module))
+    return AggregateFacts(work, parametrized, per_request, paginates(fn, module))
 
 
 _NONE = AggregateFacts()
@@ -98,7 +100,7 @@ def paginates(fn: FunctionInfo, module: ModuleContext) -> bool:
     return False
 
 
-def _first_aggregate(fn: FunctionInfo, module: ModuleContext, remote: bool) -> tuple[Work | None, bool]:
+def _first_aggregate(fn: FunctionInfo, module: ModuleContext, remote: bool) -> tuple[Work | None, bool, bool]:
     runs_query = any(_runs_query(c, module) for c in fn.calls if not c.conditional and not c.in_handler)
     for call in fn.calls:
         if call.in_lambda or call.conditional or call.in_handler:
@@ -106,7 +108,9 @@ def _first_aggregate(fn: FunctionInfo, module: ModuleContext, remote: bool) -> t
         what = _aggregate(call, module) if runs_query else None
         if what is not None:
             hop = Hop(what, site_of(call.node, fn, module, remote))
-            return Work("an aggregate query", what, (hop,)), _reads_parameters(call, fn, module)
+            names = _names_near(call, fn)
+            per_request = any(not fn.binds_locally(n) and _request_context(n, module) for n in names)
+            return Work("an aggregate query", what, (hop,)), _reads_parameters(call, fn, module), per_request
         if is_argument(call):
             continue
         helper = _helper(call, module, remote)
@@ -119,8 +123,8 @@ def _first_aggregate(fn: FunctionInfo, module: ModuleContext, remote: bool) -> t
         if facts.parametrized and _passes_values(call, fn, module):
             continue
         hop = Hop(label, site_of(call.node, fn, module, remote))
-        return Work(work.what, work.target, (hop, *work.chain)), False
-    return None, False
+        return Work(work.what, work.target, (hop, *work.chain)), False, facts.per_request
+    return None, False, False
 
 
 def _runs_query(call: CallSite, module: ModuleContext) -> bool:
@@ -180,6 +184,30 @@ def _reads_parameters(call: CallSite, fn: FunctionInfo, module: ModuleContext) -
             if value is not None:
                 names |= {n.id for n in ast.walk(value) if type(n) is ast.Name}
     return False
+
+
+def _request_context(name: str, module: ModuleContext) -> bool:
+    """A context variable (``current_tenant.get()``), or a function of this file that reads one: set per
+    request by a middleware or a dependency, so a filter on it differs per caller."""
+    if _context_variable(name, module):
+        return True
+    value = module.resolver.value_of(ast.Name(name, ast.Load()), None)
+    helper = module.resolver.local_function(value.qualname) if type(value) is Ref else None
+    if helper is None:
+        return False
+    for call in helper.calls:
+        func = call.node.func
+        if type(func) is ast.Attribute and func.attr == "get" and type(func.value) is ast.Name:
+            if not helper.binds_locally(func.value.id) and _context_variable(func.value.id, module):
+                return True
+    return False
+
+
+def _context_variable(name: str, module: ModuleContext) -> bool:
+    binding = module.symbols.bindings.get(name)
+    if binding is None or binding.kind != "var" or type(binding.value) is not ast.Call:
+        return False
+    return module.resolver.callee(binding.value, None) == "contextvars.ContextVar"
 
 
 def _names_near(call: CallSite, fn: FunctionInfo) -> set[str]:

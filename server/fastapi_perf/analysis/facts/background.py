@@ -31,7 +31,6 @@ from typing import TYPE_CHECKING
 from ..names.dotted import attribute_chain
 from ..names.values import Instance, Ref
 from ..source.facts import CallSite, FunctionInfo
-from .blocking import BlockingReason, Step
 from .common import Site, callee_value, is_argument, scopes, site_of
 from .function_facts import FunctionFacts
 
@@ -126,9 +125,7 @@ def critical_direct(call: CallSite, module: ModuleContext) -> tuple[str, str] | 
     qualname = value.qualname if type(value) is Ref else _through_instance(call.node.func, call.function, module)
     if qualname is None:
         return None
-    what = CRITICAL.get(qualname)
-    if what is None and module.options.extend_critical_calls and module.options.is_extra_critical(qualname):
-        what = "does work listed in `extend-critical-calls`"
+    what = critical_callable(qualname, module)
     if what is None and qualname in _REQUEST_METHODS:
         method = call.node.args[0] if call.node.args else next((k.value for k in call.node.keywords if k.arg == "method"), None)
         if type(method) is ast.Constant and isinstance(method.value, str) and method.value.lower() in _WRITES:
@@ -138,6 +135,14 @@ def critical_direct(call: CallSite, module: ModuleContext) -> tuple[str, str] | 
     if what.startswith("sends an HTTP") and _to_best_effort_host(call.node):
         return None
     return what, _display(qualname)
+
+
+def critical_callable(qualname: str, module: ModuleContext) -> str | None:
+    """What a callable whose effect must not be lost does (``requests.post``: sends an HTTP request...)."""
+    what = CRITICAL.get(qualname)
+    if what is None and module.options.extend_critical_calls and module.options.is_extra_critical(qualname):
+        what = "does work listed in `extend-critical-calls`"
+    return what
 
 
 def _through_instance(func: ast.expr, fn: FunctionInfo | None, module: ModuleContext) -> str | None:
@@ -214,32 +219,16 @@ def _retried(call: CallSite, fn: FunctionInfo) -> bool:
 def _loop_blocking(fn: FunctionInfo, module: ModuleContext, remote: bool) -> Work | None:
     """The first call of a coroutine function that blocks the event loop, with its chain.
 
-    For the index (``remote``) only direct calls and sync helpers of the same
-    file are followed: summarising every file a coroutine calls into would
-    cost more than these few cross-file chains are worth.
+    For a task of another file (``remote``) the chain is followed as for one of
+    this file, into helpers of further files too: only tasks handed to
+    ``add_task`` are asked, so the files it summarises are few.
     """
     if not fn.is_async:
         return None
     for call in fn.calls:
         if call.in_lambda or call.awaited or call.in_handler:
             continue
-        if remote:
-            direct = module.blocking.direct(call)
-            helper = module.blocking.helper(call) if direct is None else None
-            if direct is None and helper is None:
-                continue
-            if direct is not None:
-                reasons = [direct]
-            else:
-                step = Step(fn, call.node, helper.qualname)
-                reasons = [
-                    BlockingReason(r.code, r.what, r.target, (step, *r.chain))
-                    for r in module.blocking.function_reasons(helper).values()
-                    if not any(hasattr(s, "path") for s in r.chain)
-                ]
-        else:
-            reasons = module.blocking.reasons(call)
-        for reason in reasons:
+        for reason in module.blocking.reasons(call):
             hops = [Hop(reason.target if not reason.chain else reason.chain[0].label, site_of(call.node, fn, module, remote))]
             for step in reason.chain[1:]:
                 if hasattr(step, "path"):

@@ -156,15 +156,17 @@ class BlockingAnalysis:
 
         Either a memoising decorator (``@cache``, ``@lru_cache``), or the idiom
         ``if _cache is not None: return _cache`` / ``if key in CACHE: return
-        CACHE[key]`` at the top of the body. Its I/O then happens on the first
-        call only, which is not what the rules are about.
+        CACHE[key]`` / ``cached = CACHE.get(key); if cached is not None: return
+        cached`` at the top of the body, also inside a leading ``with`` (a
+        lock). Its I/O then happens on the first call only, which is not what
+        the rules are about.
         """
         for decorator in fn.node.decorator_list:
             target = decorator.func if type(decorator) is ast.Call else decorator
             value = self.resolver.value_of(target, fn.parent)
             if value is not None and getattr(value, "qualname", None) in MEMOIZERS:
                 return True
-        for statement in fn.node.body[:4]:
+        for statement in _leading_statements(fn.node.body):
             if type(statement) is ast.If and _returns_what_it_tests(statement):
                 return True
         return False
@@ -228,12 +230,14 @@ class BlockingAnalysis:
             return {}
         self._in_progress.add(key)
         found: dict[str, BlockingReason] = {}
+        guarded = short_circuited(fn)
         try:
             for call in fn.calls:
                 # Only what the helper does on every call counts: a blocking call
-                # in one branch (an OIDC token file, a fallback) is usually not
-                # the path the caller takes.
-                if call.in_lambda or call.conditional:
+                # in one branch (an OIDC token file, a fallback) or behind a guard on
+                # an argument (``dedup_key is not None and should_emit(...)``) is
+                # usually not the path the caller takes.
+                if call.in_lambda or call.conditional or id(call.node) in guarded:
                     continue
                 direct = self.direct(call)
                 if direct is not None:
@@ -259,6 +263,41 @@ class BlockingAnalysis:
             self._in_progress.discard(key)
         self._function_memo[key] = found
         return found
+
+
+def short_circuited(fn: FunctionInfo) -> set[int]:
+    """Calls behind a guard on the function's own arguments: ``dedup_key is not None and claim(dedup_key)``.
+
+    Such a call runs only for callers that pass the argument: an optional
+    feature, like a call in an ``if`` on it. A guard that calls something or
+    reads other values (``is_path_inside(p) and p.is_file()``, ``fetched or
+    load_bundled()``) is not counted: its second half runs more often than not.
+    """
+    found: set[int] = set()
+    for node in ast.walk(fn.node):
+        if type(node) is not ast.BoolOp:
+            continue
+        for position, operand in enumerate(node.values[1:], start=1):
+            if not all(_reads_arguments_only(before, fn) for before in node.values[:position]):
+                break
+            found.update(id(n) for n in ast.walk(operand) if type(n) is ast.Call)
+    return found
+
+
+def _reads_arguments_only(expr: ast.expr, fn: FunctionInfo) -> bool:
+    names = [n for n in ast.walk(expr) if type(n) is ast.Name]
+    calls = any(type(n) is ast.Call for n in ast.walk(expr))
+    return bool(names) and not calls and all(n.id in fn.params for n in names)
+
+
+def _leading_statements(body: list[ast.stmt], limit: int = 4) -> list[ast.stmt]:
+    """The first statements of a body, also inside a leading ``with`` (a cache read under a lock)."""
+    found: list[ast.stmt] = []
+    for statement in body[:limit]:
+        found.append(statement)
+        if type(statement) in (ast.With, ast.AsyncWith):
+            found += statement.body[:limit]
+    return found
 
 
 def _returns_what_it_tests(statement: ast.If) -> bool:

@@ -54,6 +54,7 @@ from .common import (
 )
 from .depends import DepRef, param_dependency
 from .function_facts import FunctionFacts
+from .session_origin import Origin, session_origin
 
 if TYPE_CHECKING:
     from .module_context import ModuleContext
@@ -76,6 +77,11 @@ class Effect:
     site: Site
     via: str = ""
     """For ``session.get`` loads: the session's source. Two gets through one session hit its identity map, not the database."""
+    origin: Origin | None = None
+    """For sessions: the sessionmaker and engine they come from (two databases need two sessions)."""
+    credential: tuple[str, ...] | None = None
+    """For loads of a model: (model, the request values its key is derived from). Two dependencies that
+    load the current user from one token compare equal here, however each decodes it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,18 +146,22 @@ class _Collector:
         if type(value) is Ref:  # a session factory made in another file (``from .db import SessionLocal``)
             value = self.resolver.deref(value)
         if type(value) is Instance and value.type in SESSION_FACTORIES:
-            return Effect(("session", value.type), label, self.site(node))
+            return Effect(("session", value.type), label, self.site(node), origin=self._origin(node))
         if type(value) is not Ref:
             return None
         qualname = value.qualname
         if qualname in SESSION_CLASSES or qualname in CONNECT_CALLS:
-            return Effect(("session", qualname), label, self.site(node))
+            return Effect(("session", qualname), label, self.site(node), origin=self._origin(node))
         if self.depth >= _MAX_DEPTH or not used:
             return None
         helper = function_facts.of_function(qualname, self.module, self.remote, self.depth + 1, spells=_OPENS_SESSIONS)
         if helper is not None and helper.session is not None and not helper.memoized:
-            return Effect(helper.session.key, f"{label} → {helper.session.label}", self.site(node))
+            opened = helper.session
+            return Effect(opened.key, f"{label} → {opened.label}", self.site(node), origin=opened.origin)
         return None
+
+    def _origin(self, node: ast.Call) -> Origin:
+        return session_origin(node, self.fn, self.module, canonical)
 
     def _workspace_function(self, node: ast.Call) -> str | None:
         """A function of the workspace ``node`` calls; other files are not summarised for this."""
@@ -175,17 +185,20 @@ class _Collector:
             key = canonical(node.args[1], self.fn, self.module)
             if model and key:
                 source = canonical(func.value, self.fn, self.module) or f"?{id(node)}"
-                return Effect(("model", model, key), f"{call_label(func)}({call_label(node.args[0])}, ...)", self.site(node), f"get:{source}")
+                label = f"{call_label(func)}({call_label(node.args[0])}, ...)"
+                return Effect(("model", model, key), label, self.site(node), f"get:{source}", credential=_credential(model, key))
             return None
         if func.attr in _STATEMENT_METHODS and node.args and self.is_db_handle(func.value):
             found = self._statement(node.args[0])
             if found is not None:
-                return Effect(("model", *found), f"{call_label(func)}(select({found[0].rpartition('.')[2]})...)", self.site(node))
+                label = f"{call_label(func)}(select({found[0].rpartition('.')[2]})...)"
+                return Effect(("model", *found), label, self.site(node), credential=_credential(*found))
             return None
         if func.attr in _TERMINALS and not node.args:
             found = self._query_chain(func.value)
             if found is not None:
-                return Effect(("model", *found), f"query({found[0].rpartition('.')[2]})...{func.attr}()", self.site(node))
+                label = f"query({found[0].rpartition('.')[2]})...{func.attr}()"
+                return Effect(("model", *found), label, self.site(node), credential=_credential(*found))
             return None
         return self._helper_load(node, used)
 
@@ -203,7 +216,23 @@ class _Collector:
         parts += [canonical(a, self.fn, self.module) or "" for a in node.args if not self.is_db_handle(a)]
         if any(p == "" or p.endswith("=None") for p in parts):
             return None
-        return Effect(("call", workspace_name(value.qualname, self.module), *sorted(parts)), call_label(node.func) + "(...)", self.site(node))
+        key = ("call", workspace_name(value.qualname, self.module), *sorted(parts))
+        return Effect(key, call_label(node.func) + "(...)", self.site(node), credential=self._helper_credential(value.qualname, parts))
+
+    def _helper_credential(self, qualname: str, arguments: list[str]) -> tuple[str, ...] | None:
+        """What a helper handed a session loads, keyed by the request values of this call's arguments."""
+        sources = _sources(" ".join(arguments))
+        if not sources or self.depth >= _MAX_DEPTH:
+            return None
+        helper = function_facts.of_function(qualname, self.module, self.remote, self.depth + 1, spells=_LOADS)
+        if helper is None or helper.memoized or helper.reads_cache:
+            return None
+        for load in helper.loads:
+            if load.key[0] == "model":
+                return (load.key[1], *sources)
+            if load.credential is not None:
+                return (load.credential[0], *sources)
+        return None
 
     def _statement(self, expr: ast.expr, depth: int = 0) -> tuple[str, str] | None:
         """``select(User).where(User.id == user_id)`` (or a local holding it): (model, clauses)."""
@@ -274,6 +303,28 @@ _OPENS_SESSIONS = re.compile(r"sessionmaker|Session\w*\(|connect\(|\.begin\(|acq
 
 
 # -- comparable keys ---------------------------------------------------------------------
+
+_SOURCE = re.compile(r"dep:[^\s,()\[\]]+|param:\w+|\brequest\b")
+_UNNAMED_AT = re.compile(r"^(dep:\?[\w.]+@[\w.]+):.*$")
+_LOADS = re.compile(r"\.(?:get|query|execute|scalars?|exec|first|one)\(|select\(")
+"""What a helper that loads a model spells."""
+
+
+def _sources(key: str) -> tuple[str, ...]:
+    """The request values a key is derived from: dependencies, parameters, the request itself.
+
+    A dependency whose callable is not known by name is told by where it is
+    used (``dep:?oauth2@app.main:get_user(token):14:34``); as a source, the
+    name it is spelled with counts (``dep:?oauth2@app.main``): two uses of one
+    module-level ``oauth2`` are one callable.
+    """
+    return tuple(sorted({_UNNAMED_AT.sub(r"\1", source) for source in _SOURCE.findall(key)}))
+
+
+def _credential(model: str, key: str) -> tuple[str, ...] | None:
+    sources = _sources(key)
+    return (model, *sources) if sources else None
+
 
 
 def canonical(expr: ast.expr, fn: FunctionInfo, module: ModuleContext, depth: int = 0) -> str | None:

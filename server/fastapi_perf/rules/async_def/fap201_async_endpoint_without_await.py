@@ -29,8 +29,12 @@ class AsyncEndpointWithoutAwait(Rule):
     (no `await`, `async for` or `async with` in their own body) but do work
     that is likely slow: a blocking call (directly or through a sync helper),
     a method of an injected session, client, repository or service
-    (`db.query(...)`), or a call that hands such a resource to another
-    function (`crud.get_items(db)`).
+    (`db.query(...)`), a call that hands such a resource to another
+    function (`crud.get_items(db)`), or a loop whose length the request
+    decides (`sum(i * i for i in range(n))` with `n` a query parameter, a
+    loop over a body list that calls a function per item). The message
+    names the costly call (the catalogued blocking call before a helper it
+    is handed to).
 
     ## Why is this bad?
     FastAPI runs `async def` endpoints and dependencies on the event loop
@@ -42,6 +46,13 @@ class AsyncEndpointWithoutAwait(Rule):
     settings, formatting) is not reported, and neither is a call whose cost
     cannot be seen from here (a helper from another module called with
     plain values): for cheap work the loop is faster than a thread hop.
+    Nor are a dependency that only builds a service object around what it
+    is given (`return Locker(redis)`, unless the class's `__init__` blocks),
+    resources of an async type (an `AsyncSession` cannot be used without
+    `await`), calling an `async def` or generator function (an async
+    generator handed to `StreamingResponse` is iterated by the response), or
+    routes of code that serves no request (a test application; see
+    `include-non-request-code`).
 
     ## Example
     ```python
@@ -75,10 +86,12 @@ class AsyncEndpointWithoutAwait(Rule):
 
     ## Fix safety
     The fix removes `async`. It is unsafe: the function then runs in a
-    worker thread, so it must be thread-safe, and any code that awaits it
-    directly (a test, another function) breaks. It is offered only when the
-    function has no decorators other than route decorators, since another
-    decorator may require a coroutine function.
+    worker thread, so it must be thread-safe. It is not offered when code of
+    the workspace calls the function itself (`await get_user(request)` in a
+    permission class, a test that awaits the dependency), which the
+    conversion would break; nor when the function has decorators other than
+    route decorators, since another decorator may require a coroutine
+    function.
 
     ## References
     - [FastAPI: Concurrency and async / await](https://fastapi.tiangolo.com/async/#path-operation-functions)
@@ -97,21 +110,31 @@ class AsyncEndpointWithoutAwait(Rule):
         route = ctx.route(fn)
         if route is not None and route.websocket:
             return
-        if route is None and not ctx.is_dependency(fn):
+        registered = route is None and ctx.registered_route(fn)
+        if route is None and not registered and not ctx.is_dependency(fn):
             return
-        costly = ctx.module.cost.first_costly_call(fn)
-        if costly is None:
-            return
-        callee = ctx.source(costly.node.func)
-        if "\n" in callee or len(callee) > 60:
-            qualname = ctx.callee(costly)
-            callee = ctx.display(qualname) if qualname else "a call"
-        role = "route" if route is not None else "dependency"
+        cost = ctx.module.cost
+        costly = cost.costliest_call(fn)
+        loop = cost.request_sized_loop(fn) if costly is None else None
+        if (costly is None and loop is None) or ctx.serves_no_request(fn) is not None:
+            return  # nothing slow, or a route of a test application
+        role = "route" if route is not None or registered else "dependency"
+        if costly is not None:
+            callee = ctx.source(costly.node.func)
+            if "\n" in callee or len(callee) > 60:
+                qualname = ctx.callee(costly)
+                callee = ctx.display(qualname) if qualname else "a call"
+            work, where, note = f"`{callee}()` runs", costly.node, f"`{callee}()` is likely slow"
+        else:
+            spelled = ctx.source(loop)
+            shown = f" (`{spelled}`)" if "\n" not in spelled and len(spelled) <= 60 else ""
+            work, where = f"a loop whose length the request decides{shown} runs", loop
+            note = "the loop's length comes from the request"
         message = (
-            f"`async def {fn.name}` is a {role} that never awaits, so `{callee}()` runs on the "
+            f"`async def {fn.name}` is a {role} that never awaits, so {work} on the "
             f"event loop; as a `def` it would run in the threadpool"
         )
-        related = (Related(f"`{callee}()` is likely slow", ctx.range(costly.node)),)
+        related = (Related(note, ctx.range(where)),)
         yield ctx.finding(self.code, ctx.name_range(fn), message, fix=_to_def(fn, ctx), related=related)
 
 
@@ -120,6 +143,8 @@ def _to_def(fn: FunctionInfo, ctx: RuleContext) -> Fix | None:
         target = decorator.func if type(decorator) is ast.Call else decorator
         if not (type(target) is ast.Attribute and target.attr in ROUTE_DECORATORS):
             return None
+    if ctx.called_directly(fn):
+        return None  # code that awaits it (a test, another dependency) would break
     start = ctx.chunk.position(fn.node.lineno, fn.node.col_offset)
     line = ctx.chunk.line(start.line)
     match = _ASYNC.match(line, start.column)

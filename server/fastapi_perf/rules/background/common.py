@@ -2,7 +2,9 @@
 
 ``background_tasks.add_task(fn, *args)`` and ``BackgroundTask(fn, *args)``
 (handed to a response) schedule ``fn``; ``add_task(run_in_threadpool, fn)``
-and the other offloaders schedule ``fn`` too, but run it in a thread. The
+and the other offloaders schedule ``fn`` too, but run it in a thread. ``fn``
+may be a function of the project or a library's callable
+(``add_task(requests.post, url, json=...)``). The
 receiver is resolved by type, so ``progress.add_task(...)`` of a progress bar
 is not a background task.
 """
@@ -28,6 +30,8 @@ class Task:
     local: FunctionInfo | None
     remote: object | None
     """A ``FunctionExport`` for a task defined in another file."""
+    library: bool = False
+    """A library's callable handed over as it is (``add_task(requests.post, url, json=...)``)."""
 
     @property
     def is_async(self) -> bool:
@@ -65,8 +69,17 @@ def scheduled_task(call: CallSite, ctx: RuleContext) -> Task | None:
     if local is None:
         remote = ctx.module.remote_function(value.qualname)
         if remote is None:
-            return None
+            library = _library_callable(value.qualname, ctx)
+            return Task(expr, value.qualname, offloaded, None, None, library=True) if library else None
     return Task(expr, value.qualname, offloaded, local, remote)
+
+
+def _library_callable(qualname: str, ctx: RuleContext) -> bool:
+    """A name of an installed library, not of this project (whose functions the index answers for)."""
+    if qualname.startswith("builtins.") or ctx.module.is_own(qualname):
+        return False
+    index = ctx.module.index
+    return index is None or index.module_of(qualname) is None
 
 
 def _may_schedule(func: ast.expr, ctx: RuleContext) -> bool:

@@ -3,7 +3,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis import BEST_EFFORT, BackgroundFacts, CallSite, Finding, RuleContext, critical_work, retries
+from ...analysis import (
+    BEST_EFFORT,
+    BackgroundFacts,
+    CallSite,
+    Finding,
+    RuleContext,
+    critical_callable,
+    critical_work,
+    retries,
+)
 from ..base import Category, Rule
 from .common import chain_related, chain_text, scheduled_task
 
@@ -18,7 +27,16 @@ class UnqueuedCriticalBackgroundTask(Rule):
     SNS, Firebase), makes a payment call (Stripe, Braintree), or sends an
     HTTP `POST`/`PUT`/`PATCH`/`DELETE` to another service (a webhook) with
     `requests`, `httpx` or `aiohttp`. Calls are followed into helpers of
-    this and other files, as the blocking rules do.
+    this and other files, as the blocking rules do; a library's callable
+    handed over as it is (`add_task(requests.post, url, json=...)`) is
+    checked against the same catalogue.
+
+    Also reported: a task-queue task (`@shared_task`, `@celery.task`,
+    `@dramatiq.actor`, RQ's `@job`) handed to `add_task`, here or from
+    another file. `add_task` calls it in the web process, outside the
+    queue: no worker, none of the queue's retries, lost on a restart. The
+    message names the call that enqueues it (`.delay(...)` for Celery and
+    RQ, `.send(...)` for Dramatiq).
 
     Not reported: tasks with a retry (a `tenacity`, `backoff` or `stamina`
     decorator, `Retrying`, or a loop around a `try`), and best-effort work
@@ -111,6 +129,26 @@ class UnqueuedCriticalBackgroundTask(Rule):
         task = scheduled_task(call, ctx)
         if task is None or BEST_EFFORT.search(task.name):
             return
+        queue = None if task.library else ctx.task_queue(task.qualname)
+        if queue is not None:
+            written = ctx.source(task.expr)
+            message = (
+                f"`{written}` is a {_QUEUES[queue][0]} task, but `add_task` runs it in the web process after the "
+                f"response, outside the queue: no worker, no retry, lost if the process restarts; enqueue it with "
+                f"`{written}.{_QUEUES[queue][1]}(...)`"
+            )
+            yield ctx.finding(self.code, call.node, message)
+            return
+        if task.library:
+            what = critical_callable(task.qualname, ctx.module)
+            if what is not None:
+                target = ctx.display(task.qualname)
+                message = (
+                    f"Background task `{target}` {what} in the web process after the response, with no retry: "
+                    f"if it fails or the process restarts, it is lost; use a task queue"
+                )
+                yield ctx.finding(self.code, call.node, message)
+            return
         if task.local is not None:
             if retries(task.local, ctx.module) or ctx.module.blocking.memoized(task.local):
                 return
@@ -127,3 +165,13 @@ class UnqueuedCriticalBackgroundTask(Rule):
             f"response, with no retry: if it fails or the process restarts, it is lost; use a task queue"
         )
         yield ctx.finding(self.code, call.node, message, related=chain_related(work, "reaches"))
+
+
+_QUEUES = {
+    "celery": ("Celery", "delay"),
+    "dramatiq": ("Dramatiq", "send"),
+    "rq": ("RQ", "delay"),
+    "huey": ("Huey", "schedule"),
+    "taskiq": ("Taskiq", "kiq"),
+}
+"""A task-queue library: its name, and the method that enqueues one of its tasks."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis import BackgroundFacts, CallSite, Finding, Hop, RuleContext, Site, Work, background_facts
+from ...analysis import BackgroundFacts, CallSite, Finding, Hop, RuleContext, Site, Work, background_facts, catalog
 from ..base import Category, Rule
 from .common import Task, chain_related, chain_text, scheduled_task
 
@@ -19,7 +19,11 @@ class BlockingBackgroundTask(Rule):
       helpers of this or another file;
     - `fn` is a `def` that does CPU-heavy work (the FAP105 catalogue: password
       hashing, image processing, compression, pandas, model inference, and
-      `extend-cpu-heavy-calls`), on its unconditional path.
+      `extend-cpu-heavy-calls`), on its unconditional path, or is such a
+      library callable itself (`add_task(bcrypt.hashpw, ...)`).
+
+    An `async def` task of another file is followed as one of this file,
+    into the helpers it calls in further files.
 
     Tasks handed to an offloader (`add_task(run_in_threadpool, fn)`) are not
     reported.
@@ -113,6 +117,14 @@ class BlockingBackgroundTask(Rule):
         task = scheduled_task(call, ctx)
         if task is None or task.offloaded:
             return
+        if task.library:
+            if _cpu_heavy_callable(task.qualname, ctx):
+                message = (
+                    f"Background task `{ctx.display(task.qualname)}` is CPU-heavy work in the web process, competing "
+                    f"with requests for the CPU and the threadpool; offload it to a process pool or a task queue"
+                )
+                yield ctx.finding(self.code, call.node, message)
+            return
         if task.is_async:
             work = _loop_blocking(task, ctx)
             if work is None:
@@ -131,6 +143,13 @@ class BlockingBackgroundTask(Rule):
                 f"competing with requests for the CPU and the threadpool; offload it to a process pool or a task queue"
             )
         yield ctx.finding(self.code, call.node, message, related=chain_related(work, "reaches"))
+
+
+def _cpu_heavy_callable(qualname: str, ctx: RuleContext) -> bool:
+    entry = catalog.BLOCKING.get(qualname)
+    if entry is not None:
+        return entry.code == "FAP105"
+    return bool(ctx.options.extend_cpu_heavy_calls) and ctx.options.is_extra_cpu_heavy(qualname)
 
 
 def _loop_blocking(task: Task, ctx: RuleContext) -> Work | None:

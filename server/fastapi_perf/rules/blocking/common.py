@@ -1,6 +1,8 @@
 """What the blocking-call rules share: matching a call's reasons to a code.
 
-Each rule owns one code. A direct call is reported with the rule's own fix;
+Each rule owns one code. Code that serves no request (start-up and
+shutdown, CLI commands, scripts, coroutines on a private loop, task-queue
+workers, tests) is not reported unless ``include-non-request-code`` is set. A direct call is reported with the rule's own fix;
 a call into a sync helper that blocks further down is reported at the call
 in the coroutine, with the chain in the message and in related locations.
 """
@@ -21,6 +23,8 @@ class BlockingCallRule(Rule):
     direct_only: ClassVar[bool] = False
     """Report only direct calls: for calls whose effect depends on how helpers guard them."""
     coroutine_calls_only: ClassVar[bool] = True
+    clean_up: ClassVar[frozenset[str]] = frozenset()
+    """Targets that, called in an ``except`` block, only clean up after a failure: not reported there."""
 
     def visit_call(self, call: CallSite, ctx: RuleContext) -> Iterable[Finding]:
         fn = call.function
@@ -31,6 +35,10 @@ class BlockingCallRule(Rule):
                 continue
             if reason.chain and self.direct_only:
                 continue
+            if call.in_handler and reason.target in self.clean_up:
+                continue  # runs when something failed, to remove what it left
+            if ctx.serves_no_request(fn) is not None:
+                return  # start-up, a CLI command, a private loop, a test: no request waits
             if reason.chain:
                 helper = short_name(reason.chain[0].label)
                 message = f"`{helper}()` blocks the event loop: it reaches {reason.what} (`{chain_text(fn, reason)}`)"

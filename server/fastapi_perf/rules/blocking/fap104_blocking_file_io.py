@@ -40,7 +40,9 @@ class BlockingFileIo(BlockingCallRule):
     Checks for file-system calls inside an `async def`: `open()`,
     `os.path.exists()` and friends, `os.listdir`/`stat`/`remove`/...,
     `shutil`, `pathlib.Path` methods that touch the disk, `tempfile` and
-    `glob`, called directly or through a sync helper.
+    `glob`, called directly or through a sync helper. A file removed in an
+    `except` block (clean-up after a failed upload) is not reported: it runs
+    when something failed, not on every request; in a `finally` it is.
 
     ## Why is this bad?
     Disk access blocks the calling thread: on a slow or network file system,
@@ -100,6 +102,9 @@ class BlockingFileIo(BlockingCallRule):
     direct_message = "Blocking file I/O `{target}()` in `async def {function}`"
     summary = "Blocking file I/O inside `async def`"
     fix_availability: ClassVar[FixAvailability] = FixAvailability.SOMETIMES
+    clean_up: ClassVar[frozenset[str]] = frozenset(
+        {"Path.unlink", "Path.rmdir", "os.remove", "os.unlink", "os.rmdir", "shutil.rmtree"}
+    )
 
     def fix(self, call: CallSite, reason: BlockingReason, ctx: RuleContext) -> Fix | None:
         qualname = ctx.callee(call) or ""

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis import Finding, FunctionInfo, Related, RuleContext, aggregate_facts
+from ...analysis import Finding, FunctionInfo, Related, Route, RuleContext, aggregate_facts
 from ..base import Category, Rule
 
 
@@ -22,8 +24,14 @@ class UncachedAggregate(Rule):
     Not reported, because caching would not help or is already there:
 
     - aggregates that read the route's or helper's parameters (a count of the
-      current user's orders, a filter from the query string): each caller
-      gets a different answer;
+      current user's orders, the revenue of the user's organisation, a
+      required date range from the query string) or a context variable of
+      the file that a request sets (the current tenant): each caller gets a
+      different answer;
+    - pages only administrators reach (an `/admin` path or router, a
+      dependency such as `get_current_superuser` or
+      `require_permission(Permission.ADMIN)`): seldom visited, by people who
+      want the current numbers;
     - routes that paginate (`skip`/`limit`/`page` parameters, `.limit()`,
       `.offset()`, fastapi-pagination): the count is the total of the list;
     - a cache anywhere on the way: a caching decorator on the route or a
@@ -122,8 +130,10 @@ class UncachedAggregate(Rule):
             return
         facts = aggregate_facts(fn, ctx.module)
         work = facts.aggregate
-        if work is None or facts.cached or facts.parametrized or facts.paginates:
+        if work is None or facts.cached or facts.parametrized or facts.per_request or facts.paginates:
             return
+        if _admin_only(fn, route, ctx):
+            return  # seldom visited, and by people who want the current numbers
         first = work.chain[0]
         if len(work.chain) == 1:
             message = (
@@ -140,6 +150,27 @@ class UncachedAggregate(Rule):
             Related(f"`{hop.label}` runs here", hop.site.range, path=hop.site.path, anchor=hop.site.anchor) for hop in work.chain[1:]
         )
         yield ctx.finding(self.code, first.site.range, message, related=related)
+
+
+_ADMIN = re.compile(r"(?i)admin|superuser")
+
+
+def _admin_only(fn: FunctionInfo, route: Route, ctx: RuleContext) -> bool:
+    """Only administrators reach the route: an ``/admin`` path or router, or a dependency that says so
+    (``Depends(get_current_superuser)``, ``require_permission(Permission.FULL_ADMIN_PANEL_ACCESS)``)."""
+    if route.path and route.path.lstrip("/").lower().startswith("admin"):
+        return True
+    decorator = route.decorator
+    if decorator is not None and type(decorator.func) is ast.Attribute:
+        receiver = decorator.func.value
+        if type(receiver) is ast.Name and _ADMIN.search(receiver.id):
+            return True
+    for param in fn.params.values():
+        for expr in (param.default, param.annotation):
+            if expr is not None and ctx.resolver.depends_target(expr, fn.parent) is not None and _ADMIN.search(ctx.source(expr)):
+                return True
+    dependencies = next((k.value for k in decorator.keywords if k.arg == "dependencies"), None) if decorator else None
+    return dependencies is not None and bool(_ADMIN.search(ctx.source(dependencies)))
 
 
 _MONITORING = frozenset({"metrics", "health", "healthz", "healthcheck", "status", "ready", "readyz", "live", "livez", "ping"})

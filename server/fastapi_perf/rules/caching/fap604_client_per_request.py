@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis import CallSite, Finding, RuleContext, catalog
+from ...analysis import CallSite, Finding, FunctionInfo, RuleContext, catalog
 from ..base import Category, Rule
 
 
@@ -15,8 +16,16 @@ class ClientPerRequest(Rule):
     `httpx.AsyncClient()`, `httpx.Client()`, `requests.Session()`,
     `aiohttp.ClientSession()`, `create_engine()`, `create_async_engine()`,
     `redis.Redis()`, `MongoClient()`, `boto3.client()`, Elasticsearch
-    clients — including the `async with httpx.AsyncClient() as client:`
-    that many tutorials show inside the endpoint.
+    clients, the OpenAI and Anthropic SDK clients (`AsyncOpenAI()`,
+    `AsyncAnthropic()`, each with an HTTP pool of its own), `aioboto3`
+    sessions and clients — including the `async with httpx.AsyncClient() as
+    client:` that many tutorials show inside the endpoint.
+
+    Not reported: an HTTPX client over a transport made once at module level
+    (`httpx.AsyncClient(transport=_transport)`: the transport is the pool,
+    and it is shared), and a client made on the miss path of a module-level
+    cache (`global _KEY` ... `if _KEY: return ...`) or in a memoised
+    function, which runs once per process.
 
     ## Why is this bad?
     These objects own a connection pool (and sometimes threads and
@@ -92,6 +101,10 @@ class ClientPerRequest(Rule):
         what = catalog.CLIENT_CONSTRUCTORS.get(qualname or "")
         if what is None:
             return
+        if qualname in catalog.HTTPX_CLIENTS and _shared_transport(call, ctx):
+            return  # the pool is the module's transport: this client only wraps it
+        if ctx.module.blocking.memoized(fn) or _fills_a_cache(fn):
+            return  # made on a cache miss, once per process
         role = "route" if route is not None else "dependency"
         keyword = "async def" if fn.is_async else "def"
         message = (
@@ -99,3 +112,38 @@ class ClientPerRequest(Rule):
             f"create it once for the application and reuse it"
         )
         yield ctx.finding(self.code, call.node, message)
+
+
+def _shared_transport(call: CallSite, ctx: RuleContext) -> bool:
+    """``httpx.AsyncClient(transport=_transport)`` with a transport made once, at module level."""
+    for keyword in call.node.keywords:
+        if keyword.arg != "transport":
+            continue
+        value = keyword.value
+        root = value
+        while type(root) is ast.Attribute:
+            root = root.value
+        if type(root) is not ast.Name or call.function is None:
+            return False
+        if any(scope.binds_locally(root.id) for scope in _scopes(call.function)):
+            return False
+        return root.id in ctx.module.symbols.bindings
+    return False
+
+
+def _fills_a_cache(fn: FunctionInfo) -> bool:
+    """``global _KEY`` ... ``if _KEY: return ...``: the function answers from a module-level cache first."""
+    if not fn.global_names:
+        return False
+    for node in ast.walk(fn.node):
+        if type(node) is not ast.If or not any(type(s) is ast.Return for s in node.body):
+            continue
+        if any(type(n) is ast.Name and n.id in fn.global_names for n in ast.walk(node.test)):
+            return True
+    return False
+
+
+def _scopes(fn: FunctionInfo | None):
+    while fn is not None:
+        yield fn
+        fn = fn.parent

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis import Finding, FunctionInfo, Node, RuleContext, catalog
+from ...analysis import Finding, FunctionInfo, Node, Origin, RuleContext, catalog, same_database
 from ..base import Category, Rule
 from .common import related, route_tree
 
@@ -28,6 +28,13 @@ class MultipleDbSessions(Rule):
     a `with` block and closes it before returning holds nothing by the time
     the next dependency runs (FastAPI resolves them one after another), so
     it is not counted.
+
+    Only sessions that may draw on one database count: from the same
+    sessionmaker, on the same engine, on engines made from one URL (a sync
+    and an async engine of `settings.DATABASE_URL`), or of an origin the code
+    does not show. A session on a reporting database beside one on the main
+    database is not reported: one session cannot query both. The message says
+    what the two sessions share.
 
     FastAPI runs a dependency once per request and shares its value with
     every other use of the *same callable*, so a chain of dependencies that
@@ -142,6 +149,9 @@ class MultipleDbSessions(Rule):
         openers = [(node, how) for node in nodes if (how := _opens(node)) is not None]
         if len(openers) < 2:
             return
+        shared = _shared_pool(openers)
+        if shared is None:
+            return  # each session is on a database of its own: two databases need two sessions
         names = ", ".join(f"`{node.ref.label}` ({how})" for node, how in openers)
         targets = [node.ref.target for node, _ in openers]
         why = (
@@ -150,7 +160,7 @@ class MultipleDbSessions(Rule):
             else "FastAPI shares a dependency's value only between uses of the same callable"
         )
         message = (
-            f"`{fn.name}` opens {len(openers)} database sessions per request: {names}; {why}, "
+            f"`{fn.name}` opens {len(openers)} database sessions per request: {names}, {shared}; {why}, "
             f"so depend on one session dependency"
         )
         notes = []
@@ -159,6 +169,27 @@ class MultipleDbSessions(Rule):
             if node.facts is not None and node.facts.session is not None:
                 notes += related(node.facts.session.site, f"`{node.ref.label}`{via} opens a session here: {how}")
         yield ctx.finding(self.code, ctx.name_range(fn), message, related=tuple(notes))
+
+
+def _shared_pool(openers: list[tuple[Node, str]]) -> str | None:
+    """What two of the sessions share, or None when each is known to be on a database of its own."""
+    origins = [_origin(node) for node, _ in openers]
+    unknown = None
+    for position, one in enumerate(origins):
+        for other in origins[position + 1 :]:
+            shared = same_database(one, other)
+            if shared:
+                return f"both {shared}"
+            if shared is None:
+                unknown = "not known to be on different databases"
+    return unknown
+
+
+def _origin(node: Node) -> Origin:
+    facts = node.facts
+    if facts is not None and facts.session is not None and facts.session.origin is not None:
+        return facts.session.origin
+    return Origin()
 
 
 def _opens(node: Node) -> str | None:

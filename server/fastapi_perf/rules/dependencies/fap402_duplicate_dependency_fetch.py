@@ -23,7 +23,11 @@ class DuplicateDependencyFetch(Rule):
       (`db.get(Item, item_id)`, `select(Item).where(Item.id == item_id)`,
       `db.query(Item).filter(...).first()`);
     - two dependencies that call the same loader with a session and the same
-      request values (`log_in_with_token(session, token.credentials)`).
+      request values (`log_in_with_token(session, token.credentials)`);
+    - two dependencies that load the same model from the same request values,
+      each its own way: a guard that decodes the token and queries the user
+      itself beside the route's `Depends(get_current_user)`, also when the
+      guard's query is in a helper it calls (`load_user(db, token)`).
 
     Keys compare by where values come from: a path or query parameter by
     name, another dependency by callable, a module constant. The tree is
@@ -147,6 +151,23 @@ def _first_duplicate(nodes: list[Node], ctx: RuleContext) -> tuple[tuple[Node, E
                 if effect.key[0] == "callable" and not _loader(effect.key[1], loaders, ctx):
                     continue
                 return other, (node, effect)
+    return _same_credential(nodes)
+
+
+def _same_credential(nodes: list[Node]) -> tuple[tuple[Node, Effect], tuple[Node, Effect]] | None:
+    """Two dependencies that load one model from the same request values (the current user from the token),
+    each its own way: ``get_current_user`` and a guard that decodes the token and queries the user again."""
+    seen: dict[tuple[str, ...], tuple[Node, Effect]] = {}
+    for node in nodes:
+        facts = node.facts
+        if facts is None or facts.memoized or facts.reads_cache:
+            continue
+        for effect in facts.loads:
+            if effect.credential is None:
+                continue
+            other = seen.setdefault(effect.credential, (node, effect))
+            if other[0].ref.identity != node.ref.identity and not (effect.via and effect.via == other[1].via):
+                return other, (node, effect)
     return None
 
 
@@ -185,8 +206,11 @@ def _what(first: Effect, second: Effect) -> str:
         if not first.label:
             return f"both run `{target}` (the second calls it directly, outside FastAPI's cache)"
         return f"each call `{target}(...)` directly"
-    if kind == "model":
+    if kind == "model" and first.key == second.key:
         return f"both load `{target}` by the same key (`{first.label}`, `{second.label}`)"
+    if first.credential is not None and first.credential == second.credential:
+        model = first.credential[0].rpartition(".")[2]
+        return f"both load `{model}` from the same request values (`{first.label}`, `{second.label}`)"
     return f"both call `{target}(...)` with the same arguments"
 
 

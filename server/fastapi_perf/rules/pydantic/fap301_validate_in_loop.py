@@ -18,6 +18,7 @@ from ...analysis import (
 )
 from ...analysis import pydantic_model as pm
 from ..base import Category, FixAvailability, Rule
+from . import requirements
 from .common import constant_name, imported_at_top, module_constant
 from .db_rows import db_source
 
@@ -42,7 +43,11 @@ class ValidateInLoop(Rule):
     (`crud.get_users(db)`); a function of a `crud` module; or a local
     variable assigned one of these. The validated value must use the loop
     variable. Loops over anything else (a request's items, a relationship
-    attribute) are not reported.
+    attribute) are not reported, and neither is a project that requires
+    Pydantic 1 (read from its `pyproject.toml`, `requirements*.txt`,
+    `setup.cfg` or installed metadata, as FAP304 reads FastAPI's): v1 has
+    no `TypeAdapter`, and its `parse_obj_as(list[Model], rows)` validates
+    row by row in Python too.
 
     ## Why is this bad?
     Each `model_validate` call crosses from Python into pydantic-core and
@@ -141,6 +146,8 @@ class ValidateInLoop(Rule):
     def visit_function(self, fn: FunctionInfo, ctx: RuleContext) -> Iterable[Finding]:
         if not any(site.loop_depth and _may_validate(site.node) for site in fn.calls):
             return  # the common case, decided without walking the body
+        if requirements.pydantic_v1(ctx.module.path):
+            return  # no pydantic-core to cross into, and no `TypeAdapter`: one call per row is all v1 has
         reported: set[int] = set()
         for loop, iterable, targets, body in _loops(fn):
             source = db_source(iterable, fn, ctx.resolver)

@@ -29,13 +29,16 @@ class HeavyValidator(Rule):
     `@model_validator`, `@validator`, `@root_validator` and functions passed
     to `AfterValidator`/`BeforeValidator`/`PlainValidator`/`WrapValidator`
     — for work that does not depend on the value being validated and is
-    repeated on every call: `re.compile` of a constant pattern, a pattern
-    rebuilt from settings (`"|".join(...)`, an f-string), a file read, a
-    network or database call, a new HTTP/database/Redis client, a
-    `TypeAdapter` or a `jsonschema` validator.
+    repeated on every call: `re.compile` of a constant pattern (a literal,
+    a module-level constant, a settings value: `re.compile(PATTERN)`,
+    `re.compile(settings.SKU_REGEX)`), a pattern rebuilt from settings
+    (`"|".join(...)`, an f-string), a file read, a network or database call,
+    a new HTTP/database/Redis client, a `TypeAdapter` or a `jsonschema`
+    validator.
 
-    Not reported: `re.match(PATTERN, v)` and `re.compile(PATTERN)` with a
-    constant or a name (the `re` module caches compiled patterns); work on
+    Not reported: `re.match(PATTERN, v)` and the other module-level `re`
+    functions with a constant or a name (they look the compiled pattern up
+    in the `re` module's cache, which is what a hoisted constant saves); work on
     the value itself (compiling a pattern the user supplied, opening the
     path being validated, writing the value to a file: that is the
     validation's purpose); and validators of `BaseSettings` classes or of
@@ -126,13 +129,15 @@ class HeavyValidator(Rule):
     ```
 
     ## Fix safety
-    For `re.compile` with a constant pattern and flags, the fix moves the
+    For `re.compile` with a literal pattern and flags, the fix moves the
     call to a module-level constant named after the variable it was assigned
     to (`email_re = re.compile(...)` becomes `EMAIL_RE`, and the local
     goes) or after the validated field (`EMAIL_PATTERN`), and uses the
     constant in the body. It is safe: `re` returns the same
     compiled pattern; an invalid pattern now fails at import instead of at
-    the first validation. The other findings have no automatic fix: decide
+    the first validation. A named pattern is reported without a fix (the
+    name may be bound below the imports, or read from settings that are not
+    loaded at import). The other findings have no automatic fix: decide
     where the loaded data or the client should live (a module constant, an
     `lru_cache`d loader, the application's lifespan).
 

@@ -7,7 +7,7 @@ from typing import ClassVar
 from ...analysis import Finding, FunctionInfo, Ref, Related, RuleContext, Severity
 from ...analysis import pydantic_model as pm
 from ..base import Category, Rule
-from . import fastapi_version
+from . import requirements
 
 _SEQUENCES = frozenset("list List Sequence tuple Tuple set Set Iterable".split())
 
@@ -112,7 +112,7 @@ class ResponseModelRevalidation(Rule):
         route = ctx.route(fn)
         if route is None or route.websocket or fn.is_generator:
             return
-        if fastapi_version.revalidates(ctx.module.path) is False:
+        if requirements.revalidates(ctx.module.path) is False:
             return  # the project's FastAPI (0.128 or later) passes a returned model through
         declared = _declared(fn, route.decorator)
         if declared is None:

@@ -59,9 +59,9 @@ def repeated_work(site: CallSite, fn: FunctionInfo, given: set[str], ctx: RuleCo
         pattern = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "pattern"), None)
         if pattern is None or pm.names_in(pattern) & given or _lazily_cached(site, fn):
             return None
-        if qualname == "re.compile" and not uses_input and is_constant(pattern):
+        if qualname == "re.compile" and not uses_input and (is_constant(pattern) or _named(pattern)):
             arguments = [*node.args, *(k.value for k in node.keywords)]
-            return CONSTANT_PATTERN, all(is_constant(a) or _same_at_module_level(a, fn, ctx) for a in arguments)
+            return CONSTANT_PATTERN, _plain_constants(arguments, fn, ctx)
         return ("rebuilds its pattern", False) if _computed(pattern) else None  # a name: a cache lookup
     if qualname in HEAVY:
         return HEAVY[qualname], False
@@ -80,6 +80,34 @@ def is_constant(expr: ast.expr) -> bool:
     if type(expr) is ast.Constant:
         return isinstance(expr.value, (str, bytes, int))
     return type(expr) is ast.BinOp and type(expr.op) is ast.Add and is_constant(expr.left) and is_constant(expr.right)
+
+
+def _named(pattern: ast.expr) -> bool:
+    """``PATTERN``, ``settings.SKU_REGEX``, ``cls.PATTERN``: a value fixed before the call (the input was ruled out)."""
+    while type(pattern) is ast.Attribute:
+        pattern = pattern.value
+    return type(pattern) is ast.Name
+
+
+def _plain_constants(arguments: list[ast.expr], fn: FunctionInfo, ctx: RuleContext) -> bool:
+    """Whether the fix can compile the same pattern at import: literals and ``re`` flags only.
+
+    A named pattern (``PHONE_REGEX``, ``settings.SKU_REGEX``) is reported
+    without a fix: the name may be bound below the imports, where the fix
+    adds its constant, and settings may not be loaded at import.
+    """
+    return all(_flags(a, fn, ctx) for a in arguments)
+
+
+def _flags(expr: ast.expr, fn: FunctionInfo, ctx: RuleContext) -> bool:
+    """``re.IGNORECASE | re.M``."""
+    if type(expr) is ast.BinOp:
+        return _flags(expr.left, fn, ctx) and _flags(expr.right, fn, ctx)
+    if type(expr) is ast.Attribute and _same_at_module_level(expr, fn, ctx):
+        value = ctx.resolver.value_of(expr, fn)
+        return type(value) is Ref and value.qualname.startswith("re.")
+    return is_constant(expr)
+
 
 
 def _computed(pattern: ast.expr) -> bool:

@@ -1,0 +1,6 @@
+class Account:
+    is_admin = False
+
+
+class Flags:
+    pass

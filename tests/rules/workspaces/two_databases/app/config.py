@@ -1,0 +1,6 @@
+class Settings:
+    DATABASE_URL = "postgresql://db/main"
+    REPORTING_DATABASE_URL = "postgresql://reports/warehouse"
+
+
+settings = Settings()
