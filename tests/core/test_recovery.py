@@ -49,6 +49,12 @@ def test_a_broken_top_level_header_leaves_the_statement_without_facts() -> None:
     assert chunk.syntax is not None and chunk.facts is None
 
 
+def test_an_error_past_the_end_of_parsos_lines_is_still_a_syntax_error() -> None:
+    """``ast`` and parso count a string's ``\\r\\n`` lines differently (found by hypothesis)."""
+    chunk = parse_chunk_text("'''\r\n'''\\x", 0)
+    assert chunk.syntax is not None
+
+
 def test_a_long_class_is_searched_one_member_at_a_time() -> None:
     methods = [f"    async def m{i}(self):\n        time.sleep({i})\n        return {i}\n\n" for i in range(WINDOW_LINES)]
     broken = methods[:]

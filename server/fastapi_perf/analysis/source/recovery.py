@@ -277,7 +277,10 @@ class _Locator:
 
 def _statement(module, position: tuple[int, int]):
     """The child of a suite (or of the module) that holds ``position``."""
-    leaf = module.get_leaf_for_position(position, include_prefixes=True)
+    try:
+        leaf = module.get_leaf_for_position(position, include_prefixes=True)
+    except ValueError:  # past parso's end: its lines end at a lone ``\r`` too, ``ast``'s error at the last one
+        leaf = None
     if leaf is None:
         leaf = module.get_last_leaf()
     if leaf.type == "endmarker":
