@@ -118,11 +118,12 @@ def test_report_path_and_threshold_options(tmp_path) -> None:
     assert not (root / "fastapi-perf-runtime.json").exists()
     report = json.loads((root / "out" / "report.json").read_text(encoding="utf-8"))
     assert report["threshold_ms"] == 500.0
-    # the blocking calls are recorded whatever their length; the CPU stalls were under 500 ms
+    # the blocking calls are recorded whatever their length; a CPU stall only from 500 ms on
+    # (the fixture's are far shorter, but a loaded machine can stretch one past the threshold)
     assert {(s["code"], s["calls"][0]) for s in report["sites"] if s["calls"]} == {
         ("FAP103", "time.sleep"), ("FAP107", "sqlite3.connect"),
     }
-    assert [s for s in report["sites"] if not s["calls"] and s["max_ms"] > 0] == []
+    assert [s for s in report["sites"] if not s["calls"] and s["max_ms"] < 500] == []
 
 
 def test_without_the_option_nothing_is_recorded(tmp_path) -> None:
