@@ -47,8 +47,18 @@ async def test_quick_fix_is_applied_and_the_finding_goes(client) -> None:
     fixed = apply_edits(APP, edits_of(actions[0], uri), encoding(client))
     ast.parse(fixed)
     assert "await asyncio.sleep(1)" in fixed and "import asyncio\n" in fixed
+    assert "import time" not in fixed, "the import the fix left unused goes, as with --fix"
     replace_document(client, uri, 2, fixed)
     assert not [d for d in await diagnostics(client, uri, 2) if d.code == "FAP103"]
+
+
+async def test_quick_fix_keeps_an_import_still_used(client) -> None:
+    text = APP + "\n\ndef started() -> float:\n    return time.monotonic()\n"
+    uri = open_document(client, text)
+    sleep = next(d for d in await diagnostics(client, uri, 1) if d.code == "FAP103")
+    (fix, _) = await actions_for(client, uri, sleep, only=[types.CodeActionKind.QuickFix])
+    fixed = apply_edits(text, edits_of(fix, uri), encoding(client))
+    assert "await asyncio.sleep(1)" in fixed and fixed.startswith("import asyncio\nimport time\n")
 
 
 async def test_unsafe_fix_says_so(client) -> None:

@@ -5,7 +5,9 @@ does (safe ones, and unsafe ones when ``fixAll.unsafe`` is set), analysing
 again between rounds with what the document's diagnostics are computed
 with (its engine, options, path, the workspace index, jedi's answers so
 far), and returns the change as one edit: the span between the first and
-the last character that differ.
+the last character that differ. A single quick fix also drops the imports
+it leaves unused (``import time`` after the last ``time.sleep`` became
+``await asyncio.sleep``), as ``--fix`` does.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from ..analysis.engine.file_analysis import analyse_text
 from ..analysis.findings import Position, Range
 from ..analysis.source.positions import position_at
 from ..checker.fixing import fix_text
+from ..checker.unused_imports import drop_imports_left_unused
 from .convert import lsp_range
 from .documents import OpenDocument
 from .session import FastApiPerfServer
@@ -45,6 +48,30 @@ def fix_all_edits(ls: FastApiPerfServer, doc: OpenDocument) -> list[dict]:
     fixed, applied, _ = fix_text(original, analyse, doc.settings.unsafe_fixes)
     if not applied or fixed == original:
         return []
+    return [_one_edit(ls, doc, original, fixed)]
+
+
+def quick_fix_edits(ls: FastApiPerfServer, doc: OpenDocument, edits: list[dict]) -> list[dict]:
+    """A finding's fix edits (client units), with the imports they leave unused removed."""
+    original = doc.document.text
+    offsets = []
+    for edit in edits:
+        start, end = (
+            doc.document.offset(doc.from_client(types.Position(**edit["range"][side]), ls.encoding))
+            for side in ("start", "end")
+        )
+        offsets.append((start, end, edit["newText"]))
+    fixed = original
+    for start, end, new_text in sorted(offsets, reverse=True):
+        fixed = fixed[:start] + new_text + fixed[end:]
+    cleaned = drop_imports_left_unused(original, fixed)
+    if cleaned == fixed:
+        return edits
+    return [_one_edit(ls, doc, original, cleaned)]
+
+
+def _one_edit(ls: FastApiPerfServer, doc: OpenDocument, original: str, fixed: str) -> dict:
+    """The change from ``original`` to ``fixed`` as one edit of the span that differs."""
     prefix = 0
     limit = min(len(original), len(fixed))
     while prefix < limit and original[prefix] == fixed[prefix]:
@@ -54,7 +81,7 @@ def fix_all_edits(ls: FastApiPerfServer, doc: OpenDocument) -> list[dict]:
         suffix += 1
     start = Position(*position_at(original, prefix))
     end = Position(*position_at(original, len(original) - suffix))
-    return [{"range": lsp_range(doc, Range(start, end), ls.encoding), "newText": fixed[prefix : len(fixed) - suffix]}]
+    return {"range": lsp_range(doc, Range(start, end), ls.encoding), "newText": fixed[prefix : len(fixed) - suffix]}
 
 
 def workspace_edit(ls: FastApiPerfServer, doc: OpenDocument, edits: list[dict]) -> types.WorkspaceEdit:

@@ -14,7 +14,7 @@ from lsprotocol import types
 from ..convert import SOURCE
 from ..diagnostics import matches_current
 from ..documents import OpenDocument
-from ..fixes import FIX_ALL, fix_all_edits, has_fixes, workspace_edit
+from ..fixes import FIX_ALL, fix_all_edits, has_fixes, quick_fix_edits, workspace_edit
 from ..session import FastApiPerfServer
 
 OPTIONS = types.CodeActionOptions(
@@ -49,7 +49,10 @@ def code_action_resolve(ls: FastApiPerfServer, action: types.CodeAction) -> type
     doc = ls.documents.get(data.get("uri", ""))
     if doc is None or data.get("version") != doc.version:
         return action
-    edits = fix_all_edits(ls, doc) if data.get("fixAll") else data.get("edits", [])
+    if data.get("fixAll"):
+        edits = fix_all_edits(ls, doc)
+    else:
+        edits = quick_fix_edits(ls, doc, data["edits"]) if data.get("fix") else data.get("edits", [])
     if edits:
         action.edit = workspace_edit(ls, doc, edits)
     return action
@@ -65,21 +68,22 @@ def _quick_fixes(ls: FastApiPerfServer, doc: OpenDocument, diagnostic: types.Dia
     if fix:
         unsafe = fix["applicability"] != "safe"
         title = f"{fix['title']} ({diagnostic.code}{', unsafe' if unsafe else ''})"
-        actions.append(_action(ls, doc, title, fix["edits"], diagnostic, not unsafe, lazy))
+        actions.append(_action(ls, doc, title, fix["edits"], diagnostic, not unsafe, lazy, fix=True))
     noqa = data.get("noqa")
     if noqa:
         actions.append(_action(ls, doc, f"Disable {diagnostic.code} for this line", [noqa], diagnostic, False, lazy))
     return actions
 
 
-def _action(ls, doc, title, edits, diagnostic, preferred, lazy) -> types.CodeAction:
+def _action(ls, doc, title, edits, diagnostic, preferred, lazy, fix=False) -> types.CodeAction:
+    """A quick fix; a finding's fix (``fix``) also drops the imports it leaves unused, computed on resolve when lazy."""
     action = types.CodeAction(
         title=title, kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic], is_preferred=preferred or None
     )
     if lazy:
-        action.data = {"uri": doc.uri, "version": doc.version, "edits": edits}
+        action.data = {"uri": doc.uri, "version": doc.version, "edits": edits, "fix": fix}
     else:
-        action.edit = workspace_edit(ls, doc, edits)
+        action.edit = workspace_edit(ls, doc, quick_fix_edits(ls, doc, edits) if fix else edits)
     return action
 
 
