@@ -15,7 +15,16 @@ from . import catalog
 from .engine.fixes import await_edits, module_alias, object_alias, offload_fix
 from .engine.rule_context import RuleContext, chain_text
 from .facts.aggregates import CACHE_DECORATORS, AggregateFacts, aggregate_facts
-from .facts.background import BEST_EFFORT, BackgroundFacts, Hop, Work, background_facts, critical_work, retries
+from .facts.background import (
+    BEST_EFFORT,
+    BackgroundFacts,
+    Hop,
+    Work,
+    background_facts,
+    critical_work,
+    interface_work,
+    retries,
+)
 from .facts.blocking import BlockingReason, Step
 from .facts.common import Site, is_db_handle
 from .facts.dependencies import DependencyFacts, Effect, function_facts
@@ -84,6 +93,7 @@ __all__ = [
     "Work",
     "background_facts",
     "critical_work",
+    "interface_work",
     "retries",
     # aggregates (FAP602)
     "AggregateFacts",

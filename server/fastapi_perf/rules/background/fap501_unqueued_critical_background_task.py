@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis import BEST_EFFORT, BackgroundFacts, CallSite, Finding, RuleContext, critical_work, retries
+from ...analysis import BEST_EFFORT, BackgroundFacts, CallSite, Finding, RuleContext, critical_work, interface_work, retries
 from ..base import Category, Rule
 from .common import chain_related, chain_text, scheduled_task
 
@@ -120,6 +120,8 @@ class UnqueuedCriticalBackgroundTask(Rule):
             if not isinstance(facts, BackgroundFacts) or facts.retries:
                 return
             work = facts.critical
+        if work is None:
+            work = interface_work(task.qualname, ctx.module)  # an interface: one critical override is enough
         if work is None:
             return
         message = (
