@@ -38,7 +38,7 @@ from .names.dotted import attribute_chain, dotted_name, short_name
 from .names.exports import ClassExport, FunctionExport
 from .names.resolve import Resolver
 from .names.values import Instance, Ref, Value
-from .source.facts import CallSite, ClassInfo, FunctionInfo, Param
+from .source.facts import CallSite, ClassInfo, FunctionInfo, Param, Unpacked
 from .source.named_calls import calls_named
 
 __all__ = [
@@ -47,6 +47,7 @@ __all__ = [
     "ClassInfo",
     "FunctionInfo",
     "Param",
+    "Unpacked",
     "RuleContext",
     "ModuleContext",
     "Resolver",

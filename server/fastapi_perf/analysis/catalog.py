@@ -222,9 +222,24 @@ def client_call(qualname: str) -> Blocking | None:
 
 
 def client_result(qualname: str) -> str | None:
-    """Calling a member of a nested client that does no I/O names a resource of the same client: its type."""
+    """Calling a member of a nested client that names a resource (not one doing I/O) gives the same client.
+
+    A resource is a local method (``with_options``), a constructor
+    (``s3.Bucket(name)``), or, for a client whose I/O is a list of verbs, any
+    other name (``verify.services(sid)``). What an I/O call returns (its
+    ``*_async`` variant's too) is data, not the client.
+    """
     found = _client_member(qualname)
-    if found is None or not found[0].nested or client_call(qualname) is not None:
+    if found is None or not found[0].nested:
+        return None
+    client, method = found
+    if method.startswith("_") or method.endswith("_async"):
+        return None
+    if client.verbs is not None:
+        resource = method not in client.verbs
+    else:
+        resource = method in client.local or method[:1].isupper()
+    if not resource:
         return None
     owner = qualname.rpartition(".")[0]
     while client_of(owner) is None:
@@ -387,6 +402,9 @@ RETURNS: dict[str, str] = {
     "pathlib.Path.relative_to": "pathlib.Path",
     "pathlib.Path.home": "pathlib.Path",
     "pathlib.Path.cwd": "pathlib.Path",
+    # A router's verbs return the decorator that registers a route (``frameworks/fastapi.py`` reads it).
+    **{f"fastapi.{router}.{verb}": "fastapi.RouteDecorator" for router in ("FastAPI", "APIRouter")
+       for verb in ("get", "post", "put", "patch", "delete", "options", "head", "trace", "api_route", "websocket")},
 }
 # Calling an instance of these makes an instance of another class.
 INSTANCE_CALL_RETURNS: dict[str, str] = {
