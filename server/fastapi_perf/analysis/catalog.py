@@ -426,6 +426,8 @@ SAME_METHODS_AS: dict[str, str] = {
 # Attributes whose value is an instance of a known class.
 ATTRIBUTE_TYPES: dict[str, str] = {
     "pathlib.Path.parent": "pathlib.Path",
+    # fastapi-sqlalchemy's middleware opens a session per request behind this global
+    "fastapi_sqlalchemy.db.session": "sqlalchemy.orm.Session",
 }
 # Any attribute or item of these (``client.db``, ``db["users"]``) is an instance of another.
 MEMBER_TYPES: dict[str, str] = {
@@ -512,6 +514,7 @@ CANONICAL: dict[str, str] = {
     "google.cloud.bigquery.client.Client": "google.cloud.bigquery.Client",
     "google.cloud.bigquery.job.QueryJob": "google.cloud.bigquery.QueryJob",
     "elasticsearch.client.Elasticsearch": "elasticsearch.Elasticsearch",
+    "fastapi_sqlalchemy.middleware.db": "fastapi_sqlalchemy.db",
 }
 
 # Calls that run a callable passed to them in a worker thread.

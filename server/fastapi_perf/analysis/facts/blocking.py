@@ -52,7 +52,7 @@ from ..names.inference import Inference, receiver_end
 from ..names.resolve import Resolver, canonical_method
 from ..names.values import Instance, Ref
 from ..options import AnalysisOptions
-from ..source.facts import CallSite, FunctionInfo
+from ..source.facts import CallSite, FunctionInfo, Iterated
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +110,8 @@ class BlockingAnalysis:
         self._call_memo: dict[int, list[BlockingReason]] = {}
         self._at_memo: dict[int, Reasons] = {}
         self._uses_memo: dict[int, dict[str, tuple[ParamUse, ...]]] = {}
+        self._instances_memo: dict[int, list[ast.Call]] = {}
+        self._made_memo: dict[int, list[BlockingReason]] = {}
 
     # -- direct calls -----------------------------------------------------------------
     def direct(self, call: CallSite) -> BlockingReason | None:
@@ -298,9 +300,121 @@ class BlockingAnalysis:
             if type(value) is not Instance:
                 continue
             for use in uses[name]:
-                reason = self.method_reason(f"{value.type}.{use.method}")
-                if reason is not None:
-                    found.append(BlockingReason(reason.code, reason.what, reason.target, use.chain))
+                found.extend(self.use_reasons(value, use.method, use.chain))
+        return found
+
+    def use_reasons(self, value: Instance | Ref, method: str, chain: tuple) -> list[BlockingReason]:
+        """Why calling ``method`` on ``value`` blocks: a catalogued method, or a workspace method that blocks.
+
+        ``chain`` leads to the call; a workspace method's own chain follows it.
+        """
+        owner = value.type if type(value) is Instance else value.qualname
+        reason = self.method_reason(f"{owner}.{method}")
+        if reason is not None:
+            return [BlockingReason(reason.code, reason.what, reason.target, chain)]
+        member = self.resolver.member(value, method)
+        if type(member) is not Ref:
+            return []
+        local = self.resolver.local_function(member.qualname)
+        if local is not None:
+            reasons = self.function_reasons(local) if not (local.is_async or local.is_generator) else _NONE
+        elif self.resolver.index is not None and not member.qualname.startswith(self.resolver.module.qualify("")):
+            found = self.resolver.index.lookup(member.qualname)
+            reasons = found.blocking if isinstance(found, FunctionExport) and not found.is_async else _NONE
+        else:
+            reasons = _NONE
+        return [BlockingReason(r.code, r.what, r.target, chain + r.chain) for r in reasons.values()]
+
+    # -- callable instances as dependencies ------------------------------------------------------
+    def attribute_uses(self, fn: FunctionInfo) -> dict[str, tuple[ParamUse, ...]]:
+        """In a method, the methods called on every call on ``self.<attr>`` (key ``attr``) or its elements (``attr[]``)."""
+        receiver = next(iter(fn.params), None)
+        if fn.owner is None or receiver is None:
+            return {}
+        found: dict[str, list[ParamUse]] = {}
+        for call in fn.calls:
+            if call.in_lambda or call.conditional or call.in_handler or call.awaited:
+                continue
+            func = call.node.func
+            if type(func) is not ast.Attribute:
+                continue
+            key = _attribute_of(func.value, fn, receiver)
+            if key is not None:
+                label = f"{dotted_name(func.value) or key}.{func.attr}"
+                found.setdefault(key, []).append(ParamUse(func.attr, (Step(fn, call.node, label),)))
+        return {key: tuple(uses[:8]) for key, uses in found.items()}
+
+    def dependency_instances(self, fn: FunctionInfo) -> list[ast.Call]:
+        """The objects made inline in ``fn``'s ``Depends(X(...))`` parameters (defaults or ``Annotated``)."""
+        key = id(fn)
+        cached = self._instances_memo.get(key)
+        if cached is not None:
+            return cached
+        found = []
+        for param in fn.params.values():
+            candidates = [param.default] if param.default is not None else []
+            if type(param.annotation) is ast.Subscript and type(param.annotation.slice) is ast.Tuple:
+                candidates += param.annotation.slice.elts[1:]
+            for candidate in candidates:
+                if type(candidate) is ast.Call and candidate.args and type(candidate.args[0]) is ast.Call:
+                    name = candidate.func.id if type(candidate.func) is ast.Name else getattr(candidate.func, "attr", "")
+                    if name in ("Depends", "Security") and isinstance(self.resolver.depends_target(candidate, fn.parent), ast.Call):
+                        found.append(candidate.args[0])
+        self._instances_memo[key] = found
+        return found
+
+    def instance_reasons(self, made: ast.Call, scope: FunctionInfo | None) -> list[BlockingReason]:
+        """``Depends(Require([CanEdit]))``: what the instance's ``async def __call__`` blocks with, the
+        constructor's arguments known (``self.perms`` is ``[CanEdit]``)."""
+        key = id(made)
+        cached = self._made_memo.get(key)
+        if cached is None:
+            cached = self._made_memo[key] = self._instance_reasons(made, scope)
+        return cached
+
+    def _instance_reasons(self, made: ast.Call, scope: FunctionInfo | None) -> list[BlockingReason]:
+        resolver = self.resolver
+        klass = resolver.callee(made, scope)
+        if klass is None or resolver.class_bases(klass) is None:
+            return []
+        call_method = resolver.member(Ref(klass), "__call__")
+        init = resolver.constructor(klass)
+        if type(call_method) is not Ref or init is None:
+            return []
+        local_call, local_init = resolver.local_function(call_method.qualname), resolver.local_function(init)
+        if local_call is not None and local_init is not None:
+            if not local_call.is_async:
+                return []
+            uses: dict = self.attribute_uses(local_call)
+            params = list(local_init.params)[1:]
+            holders = attribute_params(local_init)
+        else:
+            index = resolver.index
+            if index is None or local_call is not None or local_init is not None:
+                return []
+            remote_call, remote_init = index.lookup(call_method.qualname), index.lookup(init)
+            exported = index.class_of(init.rpartition(".")[0])
+            if not isinstance(remote_call, FunctionExport) or not isinstance(remote_init, FunctionExport) or exported is None:
+                return []
+            if not remote_call.is_async:
+                return []
+            uses, params, holders = remote_call.attribute_calls, list(remote_init.params)[1:], exported.attribute_params
+        if not uses:
+            return []
+        arguments = dict(_arguments(made, params))
+        found: list[BlockingReason] = []
+        for key, key_uses in uses.items():
+            attr = key.removesuffix("[]")
+            argument = arguments.get(holders.get(attr, ""))
+            value = resolver.value_of(argument, scope) if argument is not None else None
+            if key.endswith("[]"):
+                value = _item_of(value)
+            if type(value) not in (Instance, Ref):
+                continue
+            for use in key_uses:
+                for reason in self.use_reasons(value, use.method, use.chain):
+                    if all(r.code != reason.code for r in found):
+                        found.append(reason)
         return found
 
     def param_uses(self, fn: FunctionInfo) -> dict[str, tuple[ParamUse, ...]]:
@@ -550,6 +664,36 @@ def _irrefutable(case: ast.match_case) -> bool:
     while type(pattern) is ast.MatchAs and pattern.pattern is not None:
         pattern = pattern.pattern
     return case.guard is None and type(pattern) is ast.MatchAs and pattern.pattern is None
+
+
+def _attribute_of(expr: ast.expr, fn: FunctionInfo, receiver: str) -> str | None:
+    """``self.perms`` -> ``perms``; ``perm`` in ``for perm in self.perms`` -> ``perms[]``."""
+    if type(expr) is ast.Attribute and type(expr.value) is ast.Name and expr.value.id == receiver:
+        return expr.attr
+    if type(expr) is ast.Name:
+        values = fn.assigned.get(expr.id, ())
+        if len(values) == 1 and type(values[0]) is Iterated:
+            inner = _attribute_of(values[0].value, fn, receiver)
+            return f"{inner}[]" if inner is not None and not inner.endswith("[]") else None
+    return None
+
+
+def attribute_params(init: FunctionInfo) -> dict[str, str]:
+    """Attributes ``__init__`` sets straight from a parameter (``self.perms = perms``): attribute -> parameter."""
+    owner = init.owner
+    found = {}
+    for attr, values in (owner.instance_attrs.items() if owner is not None else ()):
+        if len(values) == 1 and values[0][1] is init and type(values[0][0]) is ast.Name and values[0][0].id in init.params:
+            found[attr] = values[0][0].id
+    return found
+
+
+def _item_of(value):
+    """An element of a container value (a list literal's ``CanEdit``)."""
+    if type(value) is Instance and value.type in ("builtins.list", "builtins.tuple") and value.args:
+        first = value.args[0]
+        return first if all(a == first for a in value.args) else None
+    return None
 
 
 def _arguments(call: ast.Call, names: list[str]):

@@ -59,6 +59,8 @@ class FunctionExport:
     """Per parameter without a known type: the methods called on it on every call (call-site types decide)."""
     injects: dict[str, Value] = field(default_factory=dict)
     """For a decorator: the keyword arguments its wrapper passes the decorated function (``session=Session()``)."""
+    attribute_calls: dict[str, tuple[ParamCall, ...]] = field(default_factory=dict)
+    """For an ``async def __call__``: methods called on ``self.<attr>`` (``attr``) or its elements (``attr[]``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,8 @@ class ClassExport:
     attributes: dict[str, Value]
     bases: tuple[str, ...] = ()
     """Qualified names of its bases, as written (generic arguments dropped): lookups walk the MRO."""
+    attribute_params: dict[str, str] = field(default_factory=dict)
+    """Attributes its ``__init__`` sets straight from a parameter (``self.perms = perms``): attribute -> parameter."""
 
 
 @dataclass(slots=True)

@@ -326,10 +326,9 @@ class Resolver:
 
     def dependency_value(self, target: ast.expr, fn: FunctionInfo | None, depth: int = 0) -> Value:
         """What FastAPI injects for ``Depends(target)``: the callable's result, generators unwrapped."""
-        callee = self.value_of(target, fn, depth + 1)
+        callee = self._deref(self.value_of(target, fn, depth + 1), depth)
         if type(callee) is Instance:  # a callable instance: what its ``__call__`` gives
-            called = self.member(callee, "__call__", depth + 1)
-            return self.result_of(called.qualname, depth + 1) if type(called) is Ref else None
+            return self._instance_call(callee, depth + 1)
         if type(callee) is Ref:
             return self.result_of(callee.qualname, depth)
         return None
@@ -357,18 +356,22 @@ class Resolver:
             return self._super(fn)
         callee = self._deref(self.value_of(func, fn, depth + 1), depth)
         if type(callee) is Instance:
-            made = INSTANCE_CALL_RETURNS.get(callee.type)
-            if made:
-                return Instance(made)
-            if depth < _MAX_DEPTH and self.class_bases(callee.type) is not None:  # a callable instance
-                called = self._class_member(callee.type, "__call__", True, depth)
-                return self.result_of(called.qualname, depth + 1) if type(called) is Ref else None
-            return None
+            return self._instance_call(callee, depth)
         if type(callee) is not Ref:
             return None
         if callee.qualname in _CONTAINER_METHODS_RESULTS:
             return self._container_method(func, fn, callee.qualname, depth)
         return self.result_of(callee.qualname, depth)
+
+    def _instance_call(self, callee: Instance, depth: int) -> Value:
+        """Calling an object: a session factory's session, or what a workspace class's ``__call__`` returns."""
+        made = INSTANCE_CALL_RETURNS.get(callee.type)
+        if made:
+            return Instance(made)
+        if depth < _MAX_DEPTH and self.class_bases(callee.type) is not None:
+            called = self._class_member(callee.type, "__call__", True, depth)
+            return self.result_of(called.qualname, depth + 1) if type(called) is Ref else None
+        return None
 
     def _container_method(self, func: ast.expr, fn: FunctionInfo | None, qualname: str, depth: int) -> Value:
         """``d.values()``, ``d.get(k)``, ``items.copy()`` on a container whose item type is known."""
@@ -425,9 +428,8 @@ class Resolver:
                 return found.returns
             if isinstance(found, ClassExport):
                 return Instance(found.qualname)
-            if type(found) is Instance:
-                made = INSTANCE_CALL_RETURNS.get(found.type)
-                return Instance(made) if made else None
+            if type(found) is Instance:  # a module-level object of another file, called
+                return self._instance_call(found, depth)
         if qualname.startswith("google.cloud.") and client_of(qualname) is not None:
             return Instance(qualname)
         return None

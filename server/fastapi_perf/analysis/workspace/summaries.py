@@ -14,7 +14,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from ..catalog import canonical
-from ..facts.blocking import BlockingReason, ParamUse, Step
+from ..facts.blocking import BlockingReason, ParamUse, Step, attribute_params
 from ..facts.depends import alias_dependency
 from ..facts.module_context import ModuleContext
 from ..names.dotted import short_name
@@ -77,7 +77,9 @@ def _summary(module: str, path: str, symbols: ModuleSymbols, context: ModuleCont
                 value = resolver.member(Instance(qualname), attr)
                 if value is not None and not (hasattr(value, "qualname") and value.qualname.endswith(f".{attr}")):
                     attributes[attr] = value
-            summary.classes[name] = ClassExport(qualname, methods, attributes, resolver.class_bases(qualname) or ())
+            init = klass.methods.get("__init__")
+            holders = attribute_params(init) if init is not None else {}
+            summary.classes[name] = ClassExport(qualname, methods, attributes, resolver.class_bases(qualname) or (), holders)
         else:
             if type(binding.value) is ast.Subscript:
                 alias = resolver.annotation_type(binding.value, None)
@@ -106,6 +108,10 @@ def _function(fn: FunctionInfo, context: ModuleContext, trees: ModuleTrees) -> F
         if uses:
             param_calls = {name: tuple(_param_call(u, context) for u in found) for name, found in uses.items()}
     injects = context.resolver.injects(fn) if fn.nested and fn.parent is None and fn.owner is None else _NO_VALUES
+    attribute_calls = _NO_CALLS
+    if fn.is_async and fn.name == "__call__":
+        uses = context.blocking.attribute_uses(fn)
+        attribute_calls = {key: tuple(_param_call(u, context) for u in found) for key, found in uses.items()} or _NO_CALLS
     return FunctionExport(
         context.symbols.qualify(fn.qualname),
         fn.is_async,
@@ -120,6 +126,7 @@ def _function(fn: FunctionInfo, context: ModuleContext, trees: ModuleTrees) -> F
         is_abstract(fn),
         param_calls,
         injects or _NO_VALUES,
+        attribute_calls,
     )
 
 
