@@ -425,9 +425,10 @@ class BlockingAnalysis:
             return memo
         if key in self._in_progress:
             return {}
-        untyped = {
-            name for name in list(fn.params)[1 if method_kind(fn) in ("method", "classmethod", "property") else 0 :]
-            if self.resolver.param_value(fn, name) is None
+        untyped = {  # no annotation, no injected default: the call site decides the type
+            name
+            for name, param in list(fn.params.items())[1 if method_kind(fn) in ("method", "classmethod", "property") else 0 :]
+            if param.annotation is None and (param.default is None or type(param.default) is ast.Constant)
         }
         if not untyped:
             self._uses_memo[key] = {}

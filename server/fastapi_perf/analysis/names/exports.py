@@ -5,6 +5,7 @@ Plain data, without syntax trees, so a whole workspace fits in memory.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..findings import Range
@@ -76,7 +77,8 @@ class ParamCall:
 class ClassExport:
     qualname: str
     methods: dict[str, FunctionExport]
-    attributes: dict[str, Value]
+    attributes: Mapping[str, Value]
+    """Attribute types (a lazily resolving mapping in summaries: ``exported_facts.ClassAttributes``)."""
     bases: tuple[str, ...] = ()
     """Qualified names of its bases, as written (generic arguments dropped): lookups walk the MRO."""
     attribute_params: dict[str, str] = field(default_factory=dict)

@@ -237,21 +237,27 @@ class WorkspaceIndex:
         return found if isinstance(found, ClassExport) else None
 
     # -- questions about the whole workspace ------------------------------------------------
-    def subclasses(self, qualname: str, exclude: str = "") -> list[ClassExport]:
+    def subclasses(self, qualname: str, exclude: str = "", limit: int = 8) -> list[ClassExport]:
         """The workspace's classes deriving from ``qualname``, directly or through other classes.
 
         Files are found by their text (a ``class`` statement naming the base);
-        only those are summarised. The text is read once per index.
+        only those are summarised, and the text is read once per index. A base
+        named in more than ``limit`` files (a plugin base with a hundred
+        providers) answers nothing: what every override does is not worth
+        summarising them all.
         """
         found: list[ClassExport] = []
         seen = {qualname}
         pending = [qualname]
-        while pending and len(found) < 32:
+        files = 0
+        while pending:
             base = pending.pop()
             short = base.rpartition(".")[2]
-            for module in self._class_mentions().get(short, ()):
-                if module == exclude:
-                    continue
+            candidates = [m for m in self._class_mentions().get(short, ()) if m != exclude]
+            files += len(candidates)
+            if files > limit:
+                return []
+            for module in candidates:
                 summary = self.summary(module)
                 for klass in summary.classes.values() if summary is not None else ():
                     if base in klass.bases and klass.qualname not in seen:

@@ -21,10 +21,10 @@ from ..names.dotted import short_name
 from ..names.classes import is_abstract, method_kind
 from ..names.exports import Alias, ClassExport, FunctionExport, ModuleSummary, ParamCall, RemoteReason, RemoteStep
 from ..names.symbols import ModuleSymbols
-from ..names.values import Instance, Ref
+from ..names.values import Ref
 from ..source.chunks import Chunk
 from ..source.facts import FunctionInfo
-from .exported_facts import ExportedFacts
+from .exported_facts import ClassAttributes, ExportedFacts
 from .trees import ModuleTrees
 
 if TYPE_CHECKING:
@@ -67,16 +67,14 @@ def _summary(module: str, path: str, symbols: ModuleSymbols, context: ModuleCont
             if klass is None:
                 continue
             qualname = symbols.qualify(klass.qualname)
-            methods, attributes = {}, {}
+            methods, properties = {}, set()
             for method, fn in klass.methods.items():
                 if method_kind(fn) == "property":  # read as an attribute: its value
-                    attributes[method] = resolver.returns_of(fn)
+                    properties.add(method)
                 else:
                     methods[method] = _function(fn, context, trees)
-            for attr in klass.instance_attrs.keys() | klass.assigned.keys() | klass.annotations.keys():
-                value = resolver.member(Instance(qualname), attr)
-                if value is not None and not (hasattr(value, "qualname") and value.qualname.endswith(f".{attr}")):
-                    attributes[attr] = value
+            names = frozenset(klass.instance_attrs.keys() | klass.assigned.keys() | klass.annotations.keys() | properties)
+            attributes = ClassAttributes(qualname, klass.name, names, trees)  # resolved when asked
             init = klass.methods.get("__init__")
             holders = attribute_params(init) if init is not None else {}
             summary.classes[name] = ClassExport(qualname, methods, attributes, resolver.class_bases(qualname) or (), holders)
