@@ -15,7 +15,17 @@ from . import catalog
 from .engine.fixes import await_edits, module_alias, object_alias, offload_fix
 from .engine.rule_context import RuleContext, chain_text
 from .facts.aggregates import CACHE_DECORATORS, AggregateFacts, aggregate_facts
-from .facts.background import BEST_EFFORT, BackgroundFacts, Hop, Work, background_facts, critical_callable, critical_work, retries
+from .facts.background import (
+    BEST_EFFORT,
+    BackgroundFacts,
+    Hop,
+    Work,
+    background_facts,
+    critical_callable,
+    critical_work,
+    interface_work,
+    retries,
+)
 from .facts.blocking import BlockingReason, Step
 from .facts.common import Site, is_db_handle
 from .facts.dependencies import DependencyFacts, Effect, function_facts
@@ -30,7 +40,7 @@ from .names.dotted import attribute_chain, dotted_name, short_name
 from .names.exports import ClassExport, FunctionExport
 from .names.resolve import Resolver
 from .names.values import Instance, Ref, Value
-from .source.facts import CallSite, ClassInfo, FunctionInfo, Param
+from .source.facts import CallSite, ClassInfo, FunctionInfo, Param, Unpacked
 from .source.named_calls import calls_named
 
 __all__ = [
@@ -39,6 +49,7 @@ __all__ = [
     "ClassInfo",
     "FunctionInfo",
     "Param",
+    "Unpacked",
     "RuleContext",
     "ModuleContext",
     "Resolver",
@@ -88,6 +99,7 @@ __all__ = [
     "background_facts",
     "critical_callable",
     "critical_work",
+    "interface_work",
     "retries",
     # aggregates (FAP602)
     "AggregateFacts",

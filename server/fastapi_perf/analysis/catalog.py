@@ -98,21 +98,182 @@ BLOCKING |= _entries("FAP107", "synchronous network I/O", " ".join(
     + [f"smtplib.SMTP.{m}" for m in "connect login starttls ehlo helo sendmail send_message quit noop".split()]
     + [f"socket.socket.{m}" for m in "connect accept recv recv_into recvfrom recvmsg send sendall sendto sendfile".split()]
 ), io="talks to a server")
-# Instances whose every method does I/O, but for the listed local ones.
-BLOCKING_INSTANCES: dict[str, tuple[Blocking, frozenset[str]]] = {
-    "redis.Redis": (
-        Blocking("FAP107", "a synchronous Redis command", "talks to a server"),
-        frozenset("pipeline pubsub lock register_script close connection_pool get_connection_kwargs".split()),
+@dataclass(frozen=True, slots=True)
+class Client:
+    """A sync client whose methods do network I/O: all public ones but ``local``, or only ``verbs``.
+
+    A ``nested`` client reaches its API through attributes and calls that
+    name resources (``client.chat.completions.create``,
+    ``client.verify.v2.services(sid).verifications.create``): those are the
+    same client, and the last method decides.
+    """
+
+    blocking: Blocking
+    local: frozenset[str] = frozenset()
+    verbs: frozenset[str] | None = None
+    nested: bool = False
+
+
+def _client(what: str, *, local: str = "", verbs: str | None = None, nested: bool = False, code: str = "FAP107") -> Client:
+    return Client(Blocking(code, what, "talks to a server"), frozenset(local.split()), frozenset(verbs.split()) if verbs else None, nested)
+
+
+_AI_LOCAL = "with_options with_raw_response with_streaming_response copy close"
+BLOCKING_INSTANCES: dict[str, Client] = {
+    "redis.Redis": _client(
+        "a synchronous Redis command", local="pipeline pubsub lock register_script close connection_pool get_connection_kwargs"
     ),
-    "boto3.client": (
-        Blocking("FAP107", "a synchronous AWS API call", "talks to a server"),
-        frozenset("get_paginator generate_presigned_url generate_presigned_post get_waiter can_paginate close".split()),
+    "boto3.client": _client(
+        "a synchronous AWS API call",
+        local="get_paginator generate_presigned_url generate_presigned_post get_waiter can_paginate close meta exceptions",
     ),
-    "elasticsearch.Elasticsearch": (
-        Blocking("FAP107", "a synchronous Elasticsearch call", "talks to a server"),
-        frozenset({"close", "options"}),
+    "boto3.resource": _client(
+        "a synchronous AWS API call", local="meta all filter limit page_size get_available_subresources", nested=True
     ),
+    "elasticsearch.Elasticsearch": _client("a synchronous Elasticsearch call", local="close options", nested=True),
+    # Network SDKs (their async clients are other classes: ``AsyncOpenAI``, ``AsyncWebClient``...).
+    "openai.OpenAI": _client("a synchronous OpenAI API call", local=_AI_LOCAL, nested=True),
+    "openai.AzureOpenAI": _client("a synchronous OpenAI API call", local=_AI_LOCAL, nested=True),
+    "anthropic.Anthropic": _client("a synchronous Anthropic API call", local=_AI_LOCAL, nested=True),
+    "anthropic.AnthropicBedrock": _client("a synchronous Anthropic API call", local=_AI_LOCAL, nested=True),
+    "anthropic.AnthropicVertex": _client("a synchronous Anthropic API call", local=_AI_LOCAL, nested=True),
+    "stripe.StripeClient": _client("a synchronous Stripe API call", local="construct_event parse_thin_event", nested=True),
+    "slack_sdk.WebClient": _client("a synchronous Slack API call"),
+    "slack_sdk.webhook.WebhookClient": _client("a synchronous Slack webhook call", verbs="send send_dict"),
+    "twilio.rest.Client": _client(
+        "a synchronous Twilio API call", verbs="create fetch update delete list stream page get_page", nested=True
+    ),
+    "sendgrid.SendGridAPIClient": _client(
+        "a synchronous SendGrid API call", verbs="send get post put patch delete", nested=True
+    ),
+    "pymongo.MongoClient": _client(
+        "a synchronous MongoDB call", verbs="list_database_names list_databases server_info drop_database"
+    ),
+    "paramiko.SSHClient": _client(
+        "a synchronous SSH call",
+        verbs="connect exec_command open_sftp invoke_shell load_system_host_keys load_host_keys save_host_keys",
+    ),
+    "paramiko.SFTPClient": _client("a synchronous SFTP call", local="close get_channel"),
+    "paramiko.Transport": _client("a synchronous SSH call", verbs="connect start_client auth_password auth_publickey open_session open_channel"),
+    "docker.DockerClient": _client("a synchronous Docker API call", local="close api", nested=True),
+    "docker.models.containers.Container": _client("a synchronous Docker API call", local="id name short_id labels status attrs"),
+    "pusher.Pusher": _client("a synchronous Pusher API call", local="authenticate validate_webhook"),
+    "google.cloud.storage.Bucket": _client(
+        "a synchronous Google Cloud call", local="blob path user_project copy_blob_path"
+    ),
+    "google.cloud.storage.Blob": _client(
+        "a synchronous Google Cloud call", local="path public_url generate_signed_url"
+    ),
+    "google.cloud.bigquery.QueryJob": _client("a synchronous Google Cloud call", verbs="result reload cancel exists"),
 }
+"""Instances whose every public method does I/O, but for the listed local ones (or only the listed verbs)."""
+
+_GOOGLE_CLIENT_LOCAL = frozenset(
+    """
+    bucket blob collection document batch transaction close from_service_account_json from_service_account_file
+    from_service_account_info dataset table project
+    """.split()
+)
+
+
+def client_of(type_name: str) -> Client | None:
+    """The catalogue's client for a type: listed, or a sync ``google.cloud.*`` ``...Client``."""
+    found = BLOCKING_INSTANCES.get(type_name)
+    if found is not None:
+        return found
+    if type_name.startswith("google.cloud."):
+        name = type_name.rpartition(".")[2]
+        if name.endswith("Client") and not name.startswith("Async"):
+            return _GOOGLE_CLIENT
+    return None
+
+
+_GOOGLE_CLIENT = Client(
+    Blocking("FAP107", "a synchronous Google Cloud call", "talks to a server"),
+    _GOOGLE_CLIENT_LOCAL,
+)
+
+
+def _client_member(qualname: str) -> tuple[Client, str] | None:
+    """The catalogued client a method belongs to (directly, or through a nested client's resources), and the method."""
+    owner, _, method = qualname.rpartition(".")
+    found = client_of(owner)
+    if found is not None:
+        return found, method
+    parts = owner.split(".")
+    for cut in range(len(parts) - 1, 1, -1):
+        found = client_of(".".join(parts[:cut]))
+        if found is not None:
+            return (found, method) if found.nested and not any(p.startswith("_") for p in parts[cut:]) else None
+    return None
+
+
+def client_call(qualname: str) -> Blocking | None:
+    """Why a method of a catalogued client (or of a nested client's resource) blocks, if it does I/O."""
+    found = _client_member(qualname)
+    if found is None:
+        return None
+    client, method = found
+    if method.startswith("_") or method.endswith("_async") or method in client.local or method[:1].isupper():
+        return None  # private, the async variant, local, or a resource constructor (``s3.Bucket(name)``)
+    if client.verbs is not None and method not in client.verbs:
+        return None
+    return client.blocking
+
+
+def client_result(qualname: str) -> str | None:
+    """Calling a member of a nested client that names a resource (not one doing I/O) gives the same client.
+
+    A resource is a local method (``with_options``), a constructor
+    (``s3.Bucket(name)``), or, for a client whose I/O is a list of verbs, any
+    other name (``verify.services(sid)``). What an I/O call returns (its
+    ``*_async`` variant's too) is data, not the client.
+    """
+    found = _client_member(qualname)
+    if found is None or not found[0].nested:
+        return None
+    client, method = found
+    if method.startswith("_") or method.endswith("_async"):
+        return None
+    if client.verbs is not None:
+        resource = method not in client.verbs
+    else:
+        resource = method in client.local or method[:1].isupper()
+    if not resource:
+        return None
+    owner = qualname.rpartition(".")[0]
+    while client_of(owner) is None:
+        owner = owner.rpartition(".")[0]
+    return owner
+
+
+# Stripe's resources (``stripe.Customer.retrieve``, ``stripe.checkout.Session.create``) are classes whose
+# class methods call the API; the ``*_async`` ones are the coroutines.
+_STRIPE_RESOURCES = """
+    Account AccountLink ApplicationFee Balance BalanceTransaction Charge Coupon CreditNote Customer
+    CustomerBalanceTransaction Dispute Event File FileLink Invoice InvoiceItem Mandate PaymentIntent PaymentLink
+    PaymentMethod Payout Plan Price Product PromotionCode Quote Refund SetupIntent ShippingRate Source Subscription
+    SubscriptionItem SubscriptionSchedule TaxCode TaxId TaxRate Token Topup Transfer WebhookEndpoint
+    checkout.Session billing_portal.Session billing_portal.Configuration billing.Meter billing.MeterEvent
+    identity.VerificationSession tax.Calculation tax.Transaction terminal.Reader issuing.Card issuing.Cardholder
+""".split()
+_STRIPE_METHODS = """
+    create retrieve modify delete list search cancel confirm capture pay finalize_invoice void_invoice send_invoice
+    mark_uncollectible upcoming create_preview list_line_items attach detach expire verify_microdeposits
+    apply_customer_balance increment_authorization resume list_balance_transactions create_balance_transaction
+    retrieve_balance_transaction list_sources create_source delete_source list_tax_ids create_tax_id
+    list_payment_methods retrieve_payment_method reject release close accept
+""".split()
+BLOCKING |= _entries("FAP107", "a synchronous Stripe API call", " ".join(
+    f"stripe.{resource}.{method}" for resource in _STRIPE_RESOURCES for method in _STRIPE_METHODS
+), io="talks to a server")
+BLOCKING |= _entries("FAP107", "a synchronous OpenAI API call", " ".join(
+    f"openai.{resource}.{method}" for resource in ("ChatCompletion", "Completion", "Embedding", "Image", "Moderation")
+    for method in ("create",)
+), io="talks to a server")
+# ``from_env()`` asks the daemon for its API version before it returns.
+BLOCKING |= _entries("FAP107", "a synchronous Docker API call", "docker.from_env docker.DockerClient.from_env", io="talks to a server")
+
 BLOCKING |= _entries("FAP105", "CPU-heavy work", " ".join(
     ["bcrypt.hashpw", "bcrypt.checkpw", "bcrypt.kdf", "hashlib.pbkdf2_hmac", "hashlib.scrypt",
      "argon2.low_level.hash_secret", "argon2.low_level.hash_secret_raw", "argon2.low_level.verify_secret",
@@ -128,6 +289,8 @@ BLOCKING |= _entries("FAP105", "CPU-heavy work", " ".join(
     + [f"numpy.fft.{m}" for m in "fft ifft fft2 ifft2 fftn ifftn rfft irfft".split()]
     + [f"sentence_transformers.SentenceTransformer.{m}" for m in "encode".split()]
     + ["transformers.Pipeline.__call__"]
+    + [f"pwdlib.PasswordHash.{m}" for m in "hash verify verify_and_update".split()]
+    + [f"pwdlib.hashers.{h}.{m}" for h in ("bcrypt.BcryptHasher", "argon2.Argon2Hasher") for m in ("hash", "verify")]
 ), io=None)
 # Any class of these packages: these methods are heavy (model training and inference).
 CPU_HEAVY_METHODS_BY_PACKAGE: dict[str, frozenset[str]] = {
@@ -174,6 +337,11 @@ CLASSES = frozenset(
     pandas.DataFrame sentence_transformers.SentenceTransformer elasticsearch.Elasticsearch
     elasticsearch.AsyncElasticsearch asyncpg.Pool boto3.session.Session io.BytesIO io.StringIO
     aioboto3.Session
+    pwdlib.PasswordHash pwdlib.hashers.bcrypt.BcryptHasher pwdlib.hashers.argon2.Argon2Hasher
+    openai.OpenAI openai.AsyncOpenAI openai.AzureOpenAI openai.AsyncAzureOpenAI anthropic.Anthropic
+    anthropic.AsyncAnthropic anthropic.AnthropicBedrock anthropic.AnthropicVertex stripe.StripeClient
+    slack_sdk.WebClient slack_sdk.webhook.WebhookClient twilio.rest.Client sendgrid.SendGridAPIClient
+    paramiko.SSHClient paramiko.Transport docker.DockerClient pusher.Pusher
     """.split()
 )
 
@@ -200,6 +368,20 @@ RETURNS: dict[str, str] = {
     "redis.asyncio.Redis.from_url": "redis.asyncio.Redis",
     "boto3.client": "boto3.client",
     "boto3.session.Session.client": "boto3.client",
+    "boto3.resource": "boto3.resource",
+    "boto3.session.Session.resource": "boto3.resource",
+    "pwdlib.PasswordHash.recommended": "pwdlib.PasswordHash",
+    "paramiko.SSHClient.open_sftp": "paramiko.SFTPClient",
+    "paramiko.SFTPClient.from_transport": "paramiko.SFTPClient",
+    "docker.from_env": "docker.DockerClient",
+    "docker.DockerClient.from_env": "docker.DockerClient",
+    **{f"docker.DockerClient.containers.{m}": "docker.models.containers.Container" for m in ("get", "run", "create")},
+    "google.cloud.storage.Client.bucket": "google.cloud.storage.Bucket",
+    "google.cloud.storage.Client.get_bucket": "google.cloud.storage.Bucket",
+    "google.cloud.storage.Client.create_bucket": "google.cloud.storage.Bucket",
+    "google.cloud.storage.Bucket.blob": "google.cloud.storage.Blob",
+    "google.cloud.storage.Bucket.get_blob": "google.cloud.storage.Blob",
+    "google.cloud.bigquery.Client.query": "google.cloud.bigquery.QueryJob",
     "PIL.Image.open": "PIL.Image.Image",
     "PIL.Image.new": "PIL.Image.Image",
     "transformers.pipeline": "transformers.Pipeline",
@@ -221,6 +403,9 @@ RETURNS: dict[str, str] = {
     "pathlib.Path.relative_to": "pathlib.Path",
     "pathlib.Path.home": "pathlib.Path",
     "pathlib.Path.cwd": "pathlib.Path",
+    # A router's verbs return the decorator that registers a route (``frameworks/fastapi.py`` reads it).
+    **{f"fastapi.{router}.{verb}": "fastapi.RouteDecorator" for router in ("FastAPI", "APIRouter")
+       for verb in ("get", "post", "put", "patch", "delete", "options", "head", "trace", "api_route", "websocket")},
 }
 # Calling an instance of these makes an instance of another class.
 INSTANCE_CALL_RETURNS: dict[str, str] = {
@@ -242,6 +427,8 @@ SAME_METHODS_AS: dict[str, str] = {
 # Attributes whose value is an instance of a known class.
 ATTRIBUTE_TYPES: dict[str, str] = {
     "pathlib.Path.parent": "pathlib.Path",
+    # fastapi-sqlalchemy's middleware opens a session per request behind this global
+    "fastapi_sqlalchemy.db.session": "sqlalchemy.orm.Session",
 }
 # Any attribute or item of these (``client.db``, ``db["users"]``) is an instance of another.
 MEMBER_TYPES: dict[str, str] = {
@@ -302,6 +489,33 @@ CANONICAL: dict[str, str] = {
     "boto3.Session": "boto3.session.Session",
     "psycopg2.extensions.connection": "psycopg2.extensions.connection",
     "starlette.responses.StreamingResponse": "fastapi.responses.StreamingResponse",
+    "pwdlib._hash.PasswordHash": "pwdlib.PasswordHash",
+    "openai._client.OpenAI": "openai.OpenAI",
+    "openai._client.AsyncOpenAI": "openai.AsyncOpenAI",
+    "openai.lib.azure.AzureOpenAI": "openai.AzureOpenAI",
+    "openai.lib.azure.AsyncAzureOpenAI": "openai.AsyncAzureOpenAI",
+    "anthropic._client.Anthropic": "anthropic.Anthropic",
+    "anthropic._client.AsyncAnthropic": "anthropic.AsyncAnthropic",
+    "stripe._stripe_client.StripeClient": "stripe.StripeClient",
+    "slack_sdk.web.WebClient": "slack_sdk.WebClient",
+    "slack_sdk.web.client.WebClient": "slack_sdk.WebClient",
+    "slack.WebClient": "slack_sdk.WebClient",
+    "slack_sdk.webhook.client.WebhookClient": "slack_sdk.webhook.WebhookClient",
+    "twilio.rest.client.Client": "twilio.rest.Client",
+    "sendgrid.sendgrid.SendGridAPIClient": "sendgrid.SendGridAPIClient",
+    "paramiko.client.SSHClient": "paramiko.SSHClient",
+    "paramiko.sftp_client.SFTPClient": "paramiko.SFTPClient",
+    "paramiko.transport.Transport": "paramiko.Transport",
+    "docker.client.DockerClient": "docker.DockerClient",
+    "docker.client.from_env": "docker.from_env",
+    "pusher.pusher.Pusher": "pusher.Pusher",
+    "google.cloud.storage.client.Client": "google.cloud.storage.Client",
+    "google.cloud.storage.bucket.Bucket": "google.cloud.storage.Bucket",
+    "google.cloud.storage.blob.Blob": "google.cloud.storage.Blob",
+    "google.cloud.bigquery.client.Client": "google.cloud.bigquery.Client",
+    "google.cloud.bigquery.job.QueryJob": "google.cloud.bigquery.QueryJob",
+    "elasticsearch.client.Elasticsearch": "elasticsearch.Elasticsearch",
+    "fastapi_sqlalchemy.middleware.db": "fastapi_sqlalchemy.db",
 }
 
 # Calls that run a callable passed to them in a worker thread.
@@ -318,6 +532,9 @@ def canonical(qualname: str) -> str:
     hit = CANONICAL.get(qualname)
     if hit is not None:
         return hit
+    if qualname.startswith("mypy_boto3_"):  # the boto3 type stubs: ``mypy_boto3_s3.client.S3Client``
+        kind = qualname.split(".")[1:2]
+        return {"client": "boto3.client", "service_resource": "boto3.resource"}.get(kind[0] if kind else "", qualname)
     head, dot, tail = qualname.rpartition(".")
     while dot:
         mapped = CANONICAL.get(head)
@@ -387,6 +604,7 @@ ASYNC_CLIENTS = frozenset(
     """
     httpx.AsyncClient aiohttp.ClientSession redis.asyncio.Redis redis.asyncio.from_url
     motor.motor_asyncio.AsyncIOMotorClient sqlalchemy.ext.asyncio.create_async_engine elasticsearch.AsyncElasticsearch
+    openai.AsyncOpenAI openai.AsyncAzureOpenAI anthropic.AsyncAnthropic
     """.split()
 )
 
@@ -444,3 +662,17 @@ CONNECT_CALLS = frozenset(
 )
 DB_TYPE_PREFIXES = ("sqlalchemy.", "sqlmodel.", "asyncpg.", "psycopg", "pymysql.", "aiomysql.", "aiosqlite.", "sqlite3.", "databases.")
 QUERY_METHODS = frozenset("execute scalar scalars exec get get_one query fetch fetchrow fetchval fetch_one fetch_all".split())
+
+
+_CATALOGUED: frozenset[str] | None = None
+
+
+def catalogued(type_name: str) -> bool:
+    """Whether the catalogue knows methods of this library class (a project subclass inherits them)."""
+    global _CATALOGUED
+    if _CATALOGUED is None:
+        owners = {name.rpartition(".")[0] for name in BLOCKING}
+        owners |= set(BLOCKING_INSTANCES) | CLASSES | set(ASYNC_METHODS) | set(SAME_METHODS_AS) | set(INSTANCE_CALL_RETURNS)
+        owners |= {name.rpartition(".")[0] for name in RETURNS}
+        _CATALOGUED = frozenset(owners)
+    return type_name in _CATALOGUED or client_of(type_name) is not None

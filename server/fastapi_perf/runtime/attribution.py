@@ -102,7 +102,7 @@ class CatalogueCodes:
     def __init__(self) -> None:
         by_prefix: dict[str, set[str]] = {}
         entries = [(name, b.code) for name, b in catalog.BLOCKING.items()]
-        entries += [(name, b.code) for name, (b, _) in catalog.BLOCKING_INSTANCES.items()]
+        entries += [(name, client.blocking.code) for name, client in catalog.BLOCKING_INSTANCES.items()]
         for name, code in entries:
             parts = name.split(".")
             if parts[0] in EXACT_ONLY:

@@ -118,7 +118,7 @@ def _first_aggregate(fn: FunctionInfo, module: ModuleContext, remote: bool) -> t
             continue
         label, facts = helper
         work = facts.aggregate
-        if work is None or facts.cached or len(work.chain) >= _MAX_CHAIN:
+        if work is None or facts.cached or facts.paginates or len(work.chain) >= _MAX_CHAIN:
             continue
         if facts.parametrized and _passes_values(call, fn, module):
             continue

@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..names.classes import is_abstract
 from ..names.dotted import attribute_chain
 from ..names.values import Instance, Ref
 from ..source.facts import CallSite, FunctionInfo
@@ -194,7 +195,36 @@ def _helper(call: CallSite, module: ModuleContext, remote: bool) -> tuple[str, B
     local = module.resolver.local_function(value.qualname)
     if local is not None and module.blocking.memoized(local):
         return None  # its effect happens once, not on every call
+    if (local is not None and is_abstract(local)) or (local is None and _remote_abstract(value.qualname, module)):
+        return _critical_override(value.qualname, module, remote)
     return background_facts.of_helper(value.qualname, module, remote)
+
+
+def interface_work(qualname: str, module: ModuleContext) -> Work | None:
+    """For an interface method scheduled as a task: the critical work of an override that does it, if any."""
+    local = module.resolver.local_function(qualname)
+    if not ((local is not None and is_abstract(local)) or (local is None and _remote_abstract(qualname, module))):
+        return None
+    found = _critical_override(qualname, module, False)
+    return found[1].critical if found is not None else None
+
+
+def _remote_abstract(qualname: str, module: ModuleContext) -> bool:
+    found = module.remote_function(qualname)
+    return found is not None and found.abstract
+
+
+def _critical_override(qualname: str, module: ModuleContext, remote: bool) -> tuple[str, BackgroundFacts] | None:
+    """An interface method: its facts are those of an override whose work is critical (one is enough to lose it)."""
+    owner, _, method = qualname.rpartition(".")
+    for label, override in module.blocking.overrides(owner, method):
+        if isinstance(override, FunctionInfo):
+            facts = background_facts(override, module, remote)
+        else:
+            facts = getattr(override.facts, "background", None)
+        if facts is not None and facts.critical is not None and not facts.retries:
+            return label, facts
+    return None
 
 
 def retries(fn: FunctionInfo, module: ModuleContext) -> bool:

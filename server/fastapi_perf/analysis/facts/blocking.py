@@ -2,11 +2,29 @@
 
 A call blocks directly when its qualified name is in the catalogue (or the
 user's extra list). It blocks transitively when it calls a sync function (of
-this file or another) that blocks on every call — not only in one branch of
-an ``if`` or an ``except`` — to a bounded depth and safe against cycles. Calling a
-sync *generator* function runs none of its body, and a function passed by
-reference (to ``run_in_threadpool``, ``asyncio.to_thread``...) is not called
-here at all, so neither counts.
+this file or another) that blocks on every call. "Every call" is read from
+the function's branches: a call outside all branches counts, and so does
+one every arm of an exhaustive ``if``/``else`` (or ``match`` with a
+wildcard) makes, an arm that raises aside; a call in one arm only (an OIDC
+token file, a fallback) or in an ``except`` block does not. Chains are
+followed as deep as the facts reach, with a cycle guard; the memo per
+function (and the workspace index's summaries for other files) bounds the
+cost.
+
+Three more ways to reach a blocking call:
+
+- a helper's untyped parameter (``def total(db): return db.scalar(...)``)
+  blocks when the call site passes it a value of a known type whose
+  method blocks (:meth:`BlockingAnalysis.param_uses`);
+- a method of a class constructed here (``Mailer(host)``) runs its
+  ``__init__``;
+- a call on an interface (an abstract method) stands for the workspace's
+  overrides: it blocks with a code when every known override does (the only
+  one, often).
+
+Calling a sync *generator* function runs none of its body, and a function
+passed by reference (to ``run_in_threadpool``, ``asyncio.to_thread``...) is
+not called here at all, so neither counts.
 """
 
 from __future__ import annotations
@@ -17,7 +35,6 @@ from dataclasses import dataclass
 
 from ..catalog import (
     BLOCKING,
-    BLOCKING_INSTANCES,
     CPU_HEAVY_METHODS_BY_PACKAGE,
     DISTINCTIVE_METHODS,
     IN_MEMORY_OK,
@@ -25,22 +42,17 @@ from ..catalog import (
     MEMOIZERS,
     NON_BLOCKING_FLAGS,
     SAME_METHODS_AS,
+    client_call,
+    client_of,
 )
+from ..names.classes import is_abstract, method_kind
 from ..names.dotted import dotted_name
-from ..names.exports import FunctionExport, RemoteStep
+from ..names.exports import FunctionExport, ParamCall, RemoteStep
 from ..names.inference import Inference, receiver_end
 from ..names.resolve import Resolver, canonical_method
-from ..names.values import Instance
+from ..names.values import Instance, Ref
 from ..options import AnalysisOptions
-from ..source.facts import CallSite, FunctionInfo
-
-MAX_DEPTH = 2
-MAX_CHAIN = 4
-"""At most three sync helpers between the coroutine and the blocking call
-(four calls in all, across files too). Longer chains in real code run
-through general utilities and conditional branches (a fallback, a
-notebook-only path) far more often than into a blocking call on the
-request path, so they are not reported."""
+from ..source.facts import CallSite, FunctionInfo, Iterated
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +74,19 @@ class BlockingReason:
     """Hops through sync helpers, outermost first; empty for a direct call."""
 
 
+@dataclass(frozen=True, slots=True)
+class ParamUse:
+    """A method called on a parameter on every call: ``db.scalar`` here, or in a helper the parameter is passed to."""
+
+    method: str
+    chain: tuple[Step | RemoteStep, ...]
+
+
+Reasons = dict[str, BlockingReason]
+_NONE: Reasons = {}
+_MAX_IMPLEMENTATIONS = 8
+
+
 class BlockingAnalysis:
     """Per-file memo of which calls and functions block."""
 
@@ -80,10 +105,15 @@ class BlockingAnalysis:
         self.locate = locate
         self.text = text
         self.path = path
-        self._function_memo: dict[int, dict[str, BlockingReason]] = {}
+        self._function_memo: dict[int, Reasons] = {}
         self._in_progress: set[int] = set()
         self._call_memo: dict[int, list[BlockingReason]] = {}
+        self._at_memo: dict[int, Reasons] = {}
+        self._uses_memo: dict[int, dict[str, tuple[ParamUse, ...]]] = {}
+        self._instances_memo: dict[int, list[ast.Call]] = {}
+        self._made_memo: dict[int, list[BlockingReason]] = {}
 
+    # -- direct calls -----------------------------------------------------------------
     def direct(self, call: CallSite) -> BlockingReason | None:
         node = call.node
         value = self.resolver.value_of(node.func, call.function)
@@ -102,26 +132,41 @@ class BlockingAnalysis:
                 if qualname in IN_MEMORY_OK and self._in_memory(call):
                     return None
                 return BlockingReason(entry.code, entry.what, _display(qualname))
-            owner, _, method = qualname.rpartition(".")
-            owner = SAME_METHODS_AS.get(owner, owner)
-            instance = BLOCKING_INSTANCES.get(owner)
-            if instance is not None and not method.startswith("_") and method not in instance[1]:
-                return BlockingReason(instance[0].code, instance[0].what, _display(qualname))
-            for package, methods in CPU_HEAVY_METHODS_BY_PACKAGE.items():
-                if owner.startswith(package) and method in methods:
-                    return BlockingReason("FAP105", "CPU-heavy work", _display(qualname))
-            if self.options.extend_blocking_calls:
-                code = self.options.extra_blocking_code(qualname)
-                if code is not None:
-                    return BlockingReason(code, "a call configured as blocking", qualname)
-            if self.options.extend_cpu_heavy_calls and self.options.is_extra_cpu_heavy(qualname):
-                return BlockingReason("FAP105", "work configured as CPU-heavy", qualname)
-        elif type(node.func) is ast.Attribute:
+            init = self.resolver.constructor(qualname) if type(value) is Ref else None
+            if init is not None and init.endswith(".__init__") and init.rpartition(".")[0] in BLOCKING:
+                return self.method_reason(init)  # a project subclass of ``smtplib.SMTP`` connects as it is made
+            return self.method_reason(qualname)
+        if type(node.func) is ast.Attribute:
             entry = DISTINCTIVE_METHODS.get(node.func.attr)
             if entry is not None:
                 return BlockingReason(entry.code, entry.what, f".{node.func.attr}")
         return None
 
+    def method_reason(self, qualname: str) -> BlockingReason | None:
+        """Why calling ``qualname`` blocks, from its name alone: a catalogued callable, a client's method, configuration."""
+        owner, _, method = qualname.rpartition(".")
+        if method == "__init__" and owner in BLOCKING:  # ``super().__init__(host)`` of an ``smtplib.SMTP`` subclass
+            entry = BLOCKING[owner]
+            return BlockingReason(entry.code, entry.what, _display(owner))
+        entry = BLOCKING.get(qualname) or BLOCKING.get(canonical_method(qualname))
+        if entry is not None:
+            return BlockingReason(entry.code, entry.what, _display(qualname))
+        owner = SAME_METHODS_AS.get(owner, owner)
+        client = client_call(f"{owner}.{method}")
+        if client is not None:
+            return BlockingReason(client.code, client.what, _client_display(f"{owner}.{method}"))
+        for package, methods in CPU_HEAVY_METHODS_BY_PACKAGE.items():
+            if owner.startswith(package) and method in methods:
+                return BlockingReason("FAP105", "CPU-heavy work", _display(qualname))
+        if self.options.extend_blocking_calls:
+            code = self.options.extra_blocking_code(qualname)
+            if code is not None:
+                return BlockingReason(code, "a call configured as blocking", qualname)
+        if self.options.extend_cpu_heavy_calls and self.options.is_extra_cpu_heavy(qualname):
+            return BlockingReason("FAP105", "work configured as CPU-heavy", qualname)
+        return None
+
+    # -- a coroutine's calls ------------------------------------------------------------
     def reasons(self, call: CallSite) -> list[BlockingReason]:
         """Why ``call`` blocks: one reason per rule code, direct ones first."""
         key = id(call.node)
@@ -133,54 +178,371 @@ class BlockingAnalysis:
             direct = self.direct(call)
             if direct is not None:
                 found.append(direct)
-            elif not call.in_handler:  # error paths are not followed into helpers
-                found.extend(self._through_helpers(call))
+            elif not call.in_handler and call.function is not None:  # error paths are not followed into helpers
+                found.extend(self.reasons_at(call).values())
         self._call_memo[key] = found
         return found
 
-    def _through_helpers(self, call: CallSite) -> list[BlockingReason]:
-        """Reasons ``call`` blocks because a sync function it runs does, here or in another file."""
-        helper = self.helper(call)
-        if helper is not None:
-            label, reasons = helper.qualname, self.function_reasons(helper).values()
-        else:
-            remote = self.remote_helper(call)
-            if remote is None:
-                return []
-            label, reasons = _remote_label(call, remote), remote.blocking.values()
-        step = (Step(call.function, call.node, label),) if call.function else ()
-        return [BlockingReason(r.code, r.what, r.target, step + r.chain) for r in reasons if len(r.chain) < MAX_CHAIN]
+    def reasons_at(self, call: CallSite) -> Reasons:
+        """Why a call blocks, each reason's chain starting with this call: directly, or through what it runs."""
+        key = id(call.node)
+        cached = self._at_memo.get(key)
+        if cached is not None:
+            return cached
+        fn = call.function
+        found: Reasons = {}
+        direct = self.direct(call) if fn is not None else None
+        if direct is not None:
+            found[direct.code] = BlockingReason(direct.code, direct.what, direct.target, (Step(fn, call.node, direct.target),))
+        elif fn is not None:
+            target = self._target(call)
+            if target is not None:
+                label, helper = target
+                step = (Step(fn, call.node, label),)
+                for code, reason in self._helper_reasons(helper).items():
+                    found[code] = BlockingReason(code, reason.what, reason.target, step + reason.chain)
+                for reason in self._argument_reasons(call, helper):
+                    if reason.code not in found:
+                        found[reason.code] = BlockingReason(reason.code, reason.what, reason.target, step + reason.chain)
+        self._at_memo[key] = found
+        return found
 
+    # -- what a call runs --------------------------------------------------------------------
+    def _target(self, call: CallSite) -> tuple[str, FunctionInfo | FunctionExport] | None:
+        """The sync function of the workspace ``call`` runs (a class's ``__init__``), with its label for a chain."""
+        qualname = self.resolver.callee(call.node, call.function)
+        if qualname is None:
+            return None
+        qualname = self._constructor(qualname)
+        local = self.resolver.local_function(qualname)
+        if local is not None:
+            return None if local.is_async or local.is_generator else (local.qualname, local)
+        index = self.resolver.index
+        if index is None or qualname.startswith(self.resolver.module.qualify("")):
+            return None
+        found = index.lookup(qualname)
+        if not isinstance(found, FunctionExport) or found.is_async or found.is_generator:
+            return None
+        return _remote_label(call, found), found
+
+    def _constructor(self, qualname: str) -> str:
+        """A class of the workspace called to make an instance runs its ``__init__`` (found along the MRO)."""
+        return self.resolver.constructor(qualname) or qualname
+
+    def helper(self, call: CallSite) -> FunctionInfo | None:
+        """The sync function of this file that ``call`` runs, if any."""
+        target = self._target(call)
+        return target[1] if target is not None and isinstance(target[1], FunctionInfo) else None
+
+    def remote_helper(self, call: CallSite) -> FunctionExport | None:
+        """The sync function of another workspace file that ``call`` runs, if it blocks."""
+        target = self._target(call)
+        if target is None or not isinstance(target[1], FunctionExport) or not target[1].blocking:
+            return None
+        return target[1]
+
+    def _helper_reasons(self, helper: FunctionInfo | FunctionExport) -> Reasons:
+        if isinstance(helper, FunctionInfo):
+            if is_abstract(helper):
+                return self._dispatch(self.resolver.module.qualify(helper.qualname))
+            return self.function_reasons(helper)
+        if helper.abstract:
+            return self._dispatch(helper.qualname)
+        return helper.blocking
+
+    def _dispatch(self, qualname: str) -> Reasons:
+        """An interface method: what every known override (of this file or another) blocks with."""
+        owner, _, method = qualname.rpartition(".")
+        implementations: list[Reasons] = []
+        for _, override in self.overrides(owner, method):
+            if isinstance(override, FunctionInfo):
+                reasons = self.function_reasons(override) if not (override.is_async or override.is_generator) else _NONE
+            else:
+                reasons = override.blocking if not (override.is_async or override.is_generator) else _NONE
+            implementations.append(reasons)
+        if not implementations:
+            return _NONE
+        first, *others = implementations
+        return {code: reason for code, reason in first.items() if all(code in other for other in others)}
+
+    def overrides(self, owner: str, method: str) -> list[tuple[str, FunctionInfo | FunctionExport]]:
+        """Concrete definitions of ``owner.method`` in the workspace's subclasses of ``owner``."""
+        resolver = self.resolver
+        found: list[tuple[str, FunctionInfo | FunctionExport]] = []
+        for name, klass in resolver.module.classes.items():
+            qualified = resolver.module.qualify(name)
+            override = klass.methods.get(method)
+            if qualified != owner and override is not None and not is_abstract(override) and owner in resolver.mro(qualified):
+                found.append((f"{name}.{method}", override))
+        index = resolver.index
+        if index is not None:
+            for klass in index.subclasses(owner, exclude=resolver.module.module_name):
+                override = klass.methods.get(method)
+                if override is not None and not override.abstract:
+                    found.append((f"{klass.qualname.rpartition('.')[2]}.{method}", override))
+        return found[:_MAX_IMPLEMENTATIONS]
+
+    # -- call-site argument types ------------------------------------------------------------
+    def _argument_reasons(self, call: CallSite, helper: FunctionInfo | FunctionExport) -> list[BlockingReason]:
+        """A helper's untyped parameters given values of known types here: the methods it calls on them that block."""
+        if isinstance(helper, FunctionInfo):
+            uses: dict[str, tuple[ParamUse | ParamCall, ...]] = dict(self.param_uses(helper))
+            names, kind = list(helper.params), method_kind(helper)
+        else:
+            uses, names, kind = dict(helper.param_calls), list(helper.params), helper.kind
+        if not uses:
+            return []
+        if kind in ("method", "classmethod", "property") and type(call.node.func) is ast.Attribute:
+            names = names[1:]  # bound: the receiver is the first parameter
+        found = []
+        for name, argument in _arguments(call.node, names):
+            value = self.resolver.value_of(argument, call.function) if name in uses else None
+            if type(value) is not Instance:
+                continue
+            for use in uses[name]:
+                found.extend(self.use_reasons(value, use.method, use.chain))
+        return found
+
+    def use_reasons(self, value: Instance | Ref, method: str, chain: tuple) -> list[BlockingReason]:
+        """Why calling ``method`` on ``value`` blocks: a catalogued method, or a workspace method that blocks.
+
+        ``chain`` leads to the call; a workspace method's own chain follows it.
+        """
+        owner = value.type if type(value) is Instance else value.qualname
+        reason = self.method_reason(f"{owner}.{method}")
+        if reason is not None:
+            return [BlockingReason(reason.code, reason.what, reason.target, chain)]
+        member = self.resolver.member(value, method)
+        if type(member) is not Ref:
+            return []
+        local = self.resolver.local_function(member.qualname)
+        if local is not None:
+            reasons = self.function_reasons(local) if not (local.is_async or local.is_generator) else _NONE
+        elif self.resolver.index is not None and not member.qualname.startswith(self.resolver.module.qualify("")):
+            found = self.resolver.index.lookup(member.qualname)
+            reasons = found.blocking if isinstance(found, FunctionExport) and not found.is_async else _NONE
+        else:
+            reasons = _NONE
+        return [BlockingReason(r.code, r.what, r.target, chain + r.chain) for r in reasons.values()]
+
+    # -- callable instances as dependencies ------------------------------------------------------
+    def attribute_uses(self, fn: FunctionInfo) -> dict[str, tuple[ParamUse, ...]]:
+        """In a method, the methods called on every call on ``self.<attr>`` (key ``attr``) or its elements (``attr[]``)."""
+        receiver = next(iter(fn.params), None)
+        if fn.owner is None or receiver is None:
+            return {}
+        found: dict[str, list[ParamUse]] = {}
+        for call in fn.calls:
+            if call.in_lambda or call.conditional or call.in_handler or call.awaited:
+                continue
+            func = call.node.func
+            if type(func) is not ast.Attribute:
+                continue
+            key = _attribute_of(func.value, fn, receiver)
+            if key is not None:
+                label = f"{dotted_name(func.value) or key}.{func.attr}"
+                found.setdefault(key, []).append(ParamUse(func.attr, (Step(fn, call.node, label),)))
+        return {key: tuple(uses[:8]) for key, uses in found.items()}
+
+    def dependency_instances(self, fn: FunctionInfo) -> list[ast.Call]:
+        """The objects made inline in ``fn``'s ``Depends(X(...))`` parameters (defaults or ``Annotated``)."""
+        key = id(fn)
+        cached = self._instances_memo.get(key)
+        if cached is not None:
+            return cached
+        found = []
+        for param in fn.params.values():
+            candidates = [param.default] if param.default is not None else []
+            if type(param.annotation) is ast.Subscript and type(param.annotation.slice) is ast.Tuple:
+                candidates += param.annotation.slice.elts[1:]
+            for candidate in candidates:
+                if type(candidate) is ast.Call and candidate.args and type(candidate.args[0]) is ast.Call:
+                    name = candidate.func.id if type(candidate.func) is ast.Name else getattr(candidate.func, "attr", "")
+                    if name in ("Depends", "Security") and isinstance(self.resolver.depends_target(candidate, fn.parent), ast.Call):
+                        found.append(candidate.args[0])
+        self._instances_memo[key] = found
+        return found
+
+    def instance_reasons(self, made: ast.Call, scope: FunctionInfo | None) -> list[BlockingReason]:
+        """``Depends(Require([CanEdit]))``: what the instance's ``async def __call__`` blocks with, the
+        constructor's arguments known (``self.perms`` is ``[CanEdit]``)."""
+        key = id(made)
+        cached = self._made_memo.get(key)
+        if cached is None:
+            cached = self._made_memo[key] = self._instance_reasons(made, scope)
+        return cached
+
+    def _instance_reasons(self, made: ast.Call, scope: FunctionInfo | None) -> list[BlockingReason]:
+        resolver = self.resolver
+        klass = resolver.callee(made, scope)
+        if klass is None or resolver.class_bases(klass) is None:
+            return []
+        call_method = resolver.member(Ref(klass), "__call__")
+        init = resolver.constructor(klass)
+        if type(call_method) is not Ref or init is None:
+            return []
+        local_call, local_init = resolver.local_function(call_method.qualname), resolver.local_function(init)
+        if local_call is not None and local_init is not None:
+            if not local_call.is_async:
+                return []
+            uses: dict = self.attribute_uses(local_call)
+            params = list(local_init.params)[1:]
+            holders = attribute_params(local_init)
+        else:
+            index = resolver.index
+            if index is None or local_call is not None or local_init is not None:
+                return []
+            remote_call, remote_init = index.lookup(call_method.qualname), index.lookup(init)
+            exported = index.class_of(init.rpartition(".")[0])
+            if not isinstance(remote_call, FunctionExport) or not isinstance(remote_init, FunctionExport) or exported is None:
+                return []
+            if not remote_call.is_async:
+                return []
+            uses, params, holders = remote_call.attribute_calls, list(remote_init.params)[1:], exported.attribute_params
+        if not uses:
+            return []
+        arguments = dict(_arguments(made, params))
+        found: list[BlockingReason] = []
+        for key, key_uses in uses.items():
+            attr = key.removesuffix("[]")
+            argument = arguments.get(holders.get(attr, ""))
+            value = resolver.value_of(argument, scope) if argument is not None else None
+            if key.endswith("[]"):
+                value = _item_of(value)
+            if type(value) not in (Instance, Ref):
+                continue
+            for use in key_uses:
+                for reason in self.use_reasons(value, use.method, use.chain):
+                    if all(r.code != reason.code for r in found):
+                        found.append(reason)
+        return found
+
+    def param_uses(self, fn: FunctionInfo) -> dict[str, tuple[ParamUse, ...]]:
+        """Per untyped parameter, the methods ``fn`` calls on it on every call, itself or through sync helpers."""
+        key = id(fn)
+        memo = self._uses_memo.get(key)
+        if memo is not None:
+            return memo
+        if key in self._in_progress:
+            return {}
+        untyped = {  # no annotation, no injected default: the call site decides the type
+            name
+            for name, param in list(fn.params.items())[1 if method_kind(fn) in ("method", "classmethod", "property") else 0 :]
+            if param.annotation is None and (param.default is None or type(param.default) is ast.Constant)
+        }
+        if not untyped:
+            self._uses_memo[key] = {}
+            return {}
+        self._in_progress.add(key)
+        found: dict[str, list[ParamUse]] = {}
+        try:
+            for call in fn.calls:
+                if call.in_lambda or call.conditional or call.in_handler or call.awaited:
+                    continue
+                func = call.node.func
+                if type(func) is ast.Attribute and type(func.value) is ast.Name and func.value.id in untyped:
+                    label = f"{func.value.id}.{func.attr}"
+                    found.setdefault(func.value.id, []).append(ParamUse(func.attr, (Step(fn, call.node, label),)))
+                    continue
+                passed = [(i, a) for i, a in enumerate(call.node.args) if type(a) is ast.Name and a.id in untyped]
+                passed += [(k.arg, k.value) for k in call.node.keywords if type(k.value) is ast.Name and k.value.id in untyped]
+                if not passed:
+                    continue
+                target = self._target(call)
+                if target is None:
+                    continue
+                label, helper = target
+                for name, uses in self._passed_uses(call, helper).items():
+                    for use in uses:
+                        found.setdefault(name, []).append(ParamUse(use.method, (Step(fn, call.node, label), *use.chain)))
+        finally:
+            self._in_progress.discard(key)
+        result = {name: tuple(uses[:8]) for name, uses in found.items()}
+        self._uses_memo[key] = result
+        return result
+
+    def _passed_uses(self, call: CallSite, helper: FunctionInfo | FunctionExport) -> dict[str, list[ParamUse | ParamCall]]:
+        """The caller's parameters passed on to ``helper`` here, with what the helper calls on them."""
+        if isinstance(helper, FunctionInfo):
+            uses: dict = self.param_uses(helper)
+            names, kind = list(helper.params), method_kind(helper)
+        else:
+            uses, names, kind = helper.param_calls, list(helper.params), helper.kind
+        if not uses:
+            return {}
+        if kind in ("method", "classmethod", "property") and type(call.node.func) is ast.Attribute:
+            names = names[1:]
+        passed: dict[str, list] = {}
+        for name, argument in _arguments(call.node, names):
+            if type(argument) is ast.Name and name in uses:
+                passed.setdefault(argument.id, []).extend(uses[name])
+        return passed
+
+    # -- functions --------------------------------------------------------------------------
     def memoized(self, fn: FunctionInfo) -> bool:
         """True if the function's body runs once and its result is reused (a cache in front).
 
         Either a memoising decorator (``@cache``, ``@lru_cache``), or the idiom
         ``if _cache is not None: return _cache`` / ``if key in CACHE: return
-        CACHE[key]`` / ``cached = CACHE.get(key); if cached is not None: return
-        cached`` at the top of the body, also inside a leading ``with`` (a
-        lock). Its I/O then happens on the first call only, which is not what
-        the rules are about.
+        CACHE[key]`` at the top of the body. Its I/O then happens on the first
+        call only, which is not what the rules are about.
         """
         for decorator in fn.node.decorator_list:
             target = decorator.func if type(decorator) is ast.Call else decorator
             value = self.resolver.value_of(target, fn.parent)
             if value is not None and getattr(value, "qualname", None) in MEMOIZERS:
                 return True
-        for statement in _leading_statements(fn.node.body):
-            if type(statement) is ast.If and _returns_what_it_tests(statement):
+        written: set[str] | None = None
+        for statement in _leading(fn.node.body):
+            if type(statement) is not ast.If:
+                continue
+            if _returns_what_it_tests(statement):
                 return True
+            if _guard_returns(statement):
+                if written is None:
+                    written = _state_written(fn)
+                tested = _state_tested(statement.test, fn)
+                # A cache the function fills; one that expires (a TTL, a poll interval) still runs on requests.
+                if written and not written.isdisjoint(tested) and not any(n.startswith(_CLOCKS) for n in tested):
+                    return True
         return False
 
-    def helper(self, call: CallSite) -> FunctionInfo | None:
-        """The sync function of this file that ``call`` runs, if any."""
-        qualname = self.resolver.callee(call.node, call.function)
-        if qualname is None:
-            return None
-        fn = self.resolver.local_function(qualname)
-        if fn is None or fn.is_async or fn.is_generator:
-            return None
-        return fn
+    def function_reasons(self, fn: FunctionInfo, depth: int = 0) -> Reasons:
+        """Codes a sync function blocks with on every call, each with the first chain found."""
+        key = id(fn)
+        memo = self._function_memo.get(key)
+        if memo is not None:
+            return memo
+        if key in self._in_progress or self.memoized(fn):
+            return {}
+        self._in_progress.add(key)
+        found: Reasons = {}
+        branched = False
+        # A call behind a guard on the function's own arguments
+        # (``dedup_key is not None and claim(dedup_key)``) runs only for the
+        # callers that pass it: an optional feature, not every call's path.
+        guarded = short_circuited(fn)
+        try:
+            for call in fn.calls:
+                if call.in_lambda or call.in_handler or id(call.node) in guarded:
+                    continue
+                if call.conditional:
+                    branched = True
+                    continue
+                for code, reason in self.reasons_at(call).items():
+                    found.setdefault(code, reason)
+            if branched:
+                sites = {
+                    id(c.node): c for c in fn.calls if not (c.in_lambda or c.in_handler or id(c.node) in guarded)
+                }
+                for code, reason in _Paths(self, sites).block(fn.node.body).items():
+                    found.setdefault(code, reason)
+        finally:
+            self._in_progress.discard(key)
+        self._function_memo[key] = found
+        return found
 
+    # -- jedi, buffers ---------------------------------------------------------------------------
     def _inferred(self, call: CallSite) -> str | None:
         """Ask jedi about ``receiver.method(...)`` in a coroutine when nothing cheaper knew."""
         if self.inference is None or self.locate is None or call.function is None or not call.function.is_async:
@@ -208,61 +570,152 @@ class BlockingAnalysis:
                 return True
         return False
 
-    def remote_helper(self, call: CallSite) -> FunctionExport | None:
-        """The sync function of another workspace file that ``call`` runs, if any."""
-        if self.resolver.index is None:
-            return None
-        qualname = self.resolver.callee(call.node, call.function)
-        if qualname is None or qualname.startswith(self.resolver.module.qualify("")):
-            return None
-        found = self.resolver.index.lookup(qualname)
-        if not isinstance(found, FunctionExport) or found.is_async or found.is_generator or not found.blocking:
-            return None
+
+class _Paths:
+    """What a function's body blocks with on every path: the arms of exhaustive branches agree on it."""
+
+    def __init__(self, analysis: BlockingAnalysis, sites: dict[int, CallSite]) -> None:
+        self.analysis = analysis
+        self.sites = sites
+
+    def block(self, statements: list[ast.stmt]) -> Reasons:
+        found: Reasons = {}
+        for statement in statements:
+            for code, reason in self.statement(statement).items():
+                found.setdefault(code, reason)
         return found
 
-    def function_reasons(self, fn: FunctionInfo, depth: int = 0) -> dict[str, BlockingReason]:
-        """Codes a sync function blocks with, each with the shortest chain found."""
-        key = id(fn)
-        memo = self._function_memo.get(key)
-        if memo is not None:
-            return memo
-        if key in self._in_progress or depth > MAX_DEPTH or self.memoized(fn):
-            return {}
-        self._in_progress.add(key)
-        found: dict[str, BlockingReason] = {}
-        guarded = short_circuited(fn)
-        try:
-            for call in fn.calls:
-                # Only what the helper does on every call counts: a blocking call
-                # in one branch (an OIDC token file, a fallback) or behind a guard on
-                # an argument (``dedup_key is not None and should_emit(...)``) is
-                # usually not the path the caller takes.
-                if call.in_lambda or call.conditional or id(call.node) in guarded:
-                    continue
-                direct = self.direct(call)
-                if direct is not None:
-                    if direct.code not in found:
-                        found[direct.code] = BlockingReason(
-                            direct.code, direct.what, direct.target, (Step(fn, call.node, direct.target),)
-                        )
-                    continue
-                helper = self.helper(call)
-                if helper is not None:
-                    for code, reason in self.function_reasons(helper, depth + 1).items():
-                        if code not in found and len(reason.chain) < MAX_CHAIN - 1:
-                            step = Step(fn, call.node, helper.qualname)
-                            found[code] = BlockingReason(code, reason.what, reason.target, (step,) + reason.chain)
-                    continue
-                remote = self.remote_helper(call)
-                if remote is not None:
-                    for code, reason in remote.blocking.items():
-                        if code not in found and len(reason.chain) < MAX_CHAIN - 1:
-                            step = Step(fn, call.node, _remote_label(call, remote))
-                            found[code] = BlockingReason(code, reason.what, reason.target, (step,) + reason.chain)
-        finally:
-            self._in_progress.discard(key)
-        self._function_memo[key] = found
+    def statement(self, node: ast.stmt) -> Reasons:
+        kind = type(node)
+        if kind is ast.If:
+            return _union(self.expression(node.test), self._arms([node.body, node.orelse]) if node.orelse else _NONE)
+        if kind is ast.Match:
+            cases = node.cases
+            exhaustive = bool(cases) and _irrefutable(cases[-1])
+            return _union(self.expression(node.subject), self._arms([c.body for c in cases]) if exhaustive else _NONE)
+        if kind is ast.Try or kind.__name__ == "TryStar":
+            return _union(self.block(node.body), self.block(node.orelse), self.block(node.finalbody))
+        if kind in (ast.For, ast.AsyncFor):
+            return _union(self.expression(node.iter), self.block(node.body), self.block(node.orelse))
+        if kind is ast.While:
+            return _union(self.expression(node.test), self.block(node.body), self.block(node.orelse))
+        if kind in (ast.With, ast.AsyncWith):
+            return _union(*(self.expression(i.context_expr) for i in node.items), self.block(node.body))
+        if kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+            return _NONE
+        return self.expression(node)
+
+    def _arms(self, arms: list[list[ast.stmt]]) -> Reasons:
+        """Codes every arm that completes blocks with (an arm that raises is an error path)."""
+        common: Reasons | None = None
+        for arm in arms:
+            if _raises(arm):
+                continue
+            reasons = self.block(arm)
+            common = dict(reasons) if common is None else {c: r for c, r in common.items() if c in reasons}
+            if not common:
+                return _NONE
+        return common or _NONE
+
+    def expression(self, node: ast.AST) -> Reasons:
+        found: Reasons = {}
+        pending = [node]
+        while pending:
+            current = pending.pop()
+            kind = type(current)
+            if kind is ast.Lambda or kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+                continue
+            if kind is ast.IfExp:
+                arms = [self.expression(current.body), self.expression(current.orelse)]
+                for code, reason in _union(self.expression(current.test), _common(arms)).items():
+                    found.setdefault(code, reason)
+                continue
+            if kind is ast.BoolOp:  # the operands after the first run on some calls only
+                pending.append(current.values[0])
+                continue
+            if kind is ast.Call:
+                site = self.sites.get(id(current))
+                if site is not None and not site.awaited:
+                    for code, reason in self.analysis.reasons_at(site).items():
+                        found.setdefault(code, reason)
+            pending.extend(ast.iter_child_nodes(current))
         return found
+
+
+def _union(*parts: Reasons) -> Reasons:
+    found: Reasons = {}
+    for part in parts:
+        for code, reason in part.items():
+            found.setdefault(code, reason)
+    return found
+
+
+def _common(parts: list[Reasons]) -> Reasons:
+    first, *others = parts
+    return {code: reason for code, reason in first.items() if all(code in other for other in others)}
+
+
+def _raises(statements: list[ast.stmt]) -> bool:
+    """The block ends by raising on every path (``raise``, or an ``if``/``else`` whose arms both raise)."""
+    for statement in statements:
+        if type(statement) is ast.Raise:
+            return True
+        if type(statement) is ast.If and statement.orelse and _raises(statement.body) and _raises(statement.orelse):
+            return True
+    return False
+
+
+def _irrefutable(case: ast.match_case) -> bool:
+    """``case _:`` or ``case name:`` without a guard: the ``match`` covers every value."""
+    pattern = case.pattern
+    while type(pattern) is ast.MatchAs and pattern.pattern is not None:
+        pattern = pattern.pattern
+    return case.guard is None and type(pattern) is ast.MatchAs and pattern.pattern is None
+
+
+def _attribute_of(expr: ast.expr, fn: FunctionInfo, receiver: str) -> str | None:
+    """``self.perms`` -> ``perms``; ``perm`` in ``for perm in self.perms`` -> ``perms[]``."""
+    if type(expr) is ast.Attribute and type(expr.value) is ast.Name and expr.value.id == receiver:
+        return expr.attr
+    if type(expr) is ast.Name:
+        values = fn.assigned.get(expr.id, ())
+        if len(values) == 1 and type(values[0]) is Iterated:
+            inner = _attribute_of(values[0].value, fn, receiver)
+            return f"{inner}[]" if inner is not None and not inner.endswith("[]") else None
+    return None
+
+
+def attribute_params(init: FunctionInfo) -> dict[str, str]:
+    """Attributes ``__init__`` sets straight from a parameter (``self.perms = perms``): attribute -> parameter."""
+    owner = init.owner
+    found = {}
+    for attr, values in (owner.instance_attrs.items() if owner is not None else ()):
+        if len(values) == 1 and values[0][1] is init and type(values[0][0]) is ast.Name and values[0][0].id in init.params:
+            found[attr] = values[0][0].id
+    return found
+
+
+def _item_of(value):
+    """An element of a container value (a list literal's ``CanEdit``)."""
+    if type(value) is Instance and value.type in ("builtins.list", "builtins.tuple") and value.args:
+        first = value.args[0]
+        return first if all(a == first for a in value.args) else None
+    return None
+
+
+def _arguments(call: ast.Call, names: list[str]):
+    """(parameter, argument) pairs of a call, by position and keyword (``*args`` and ``**kwargs`` stop the match)."""
+    for position, argument in enumerate(call.args):
+        if type(argument) is ast.Starred:
+            break
+        if position < len(names):
+            yield names[position], argument
+    for keyword in call.keywords:
+        if keyword.arg is not None:
+            yield keyword.arg, keyword.value
+
+
+_CLOCKS = ("time.", "datetime.", "monotonic", "perf_counter")
 
 
 def short_circuited(fn: FunctionInfo) -> set[int]:
@@ -290,14 +743,46 @@ def _reads_arguments_only(expr: ast.expr, fn: FunctionInfo) -> bool:
     return bool(names) and not calls and all(n.id in fn.params for n in names)
 
 
-def _leading_statements(body: list[ast.stmt], limit: int = 4) -> list[ast.stmt]:
-    """The first statements of a body, also inside a leading ``with`` (a cache read under a lock)."""
-    found: list[ast.stmt] = []
-    for statement in body[:limit]:
-        found.append(statement)
-        if type(statement) in (ast.With, ast.AsyncWith):
-            found += statement.body[:limit]
-    return found
+def _leading(body: list[ast.stmt], depth: int = 0):
+    """The first statements of a body, and of the ``with`` blocks among them (a cache read under its lock)."""
+    for statement in body[:6]:
+        yield statement
+        if type(statement) is ast.With and depth < 2:
+            yield from _leading(statement.body, depth + 1)
+
+
+def _guard_returns(statement: ast.If) -> bool:
+    body = statement.body
+    return len(body) == 1 and type(body[0]) is ast.Return
+
+
+def _state_tested(test: ast.expr, fn: FunctionInfo) -> set[str]:
+    """Dotted names a guard reads, with what the locals it reads were assigned from (``cached = _CACHE.get(k)``)."""
+    names = {dotted_name(n) for n in ast.walk(test) if type(n) in (ast.Name, ast.Attribute)} - {None}
+    for name in list(names):
+        for value in fn.assigned.get(name, ()):
+            if value is not None:
+                names |= {dotted_name(n) for n in ast.walk(value) if type(n) in (ast.Name, ast.Attribute)} - {None}
+    return names - {"self", "cls"}
+
+
+def _state_written(fn: FunctionInfo) -> set[str]:
+    """State the function writes: ``self._x = ...``, ``cls._last = now``, ``_CACHE[k] = v``, a declared global."""
+    written = set()
+    for node in ast.walk(fn.node):
+        targets = node.targets if type(node) is ast.Assign else [node.target] if type(node) in (ast.AugAssign, ast.AnnAssign) else ()
+        for target in targets:
+            item = type(target) is ast.Subscript
+            if item:
+                target = target.value
+            if type(target) is ast.Attribute:
+                written.add(dotted_name(target))
+                if type(target.value) is ast.Name and target.value.id not in ("self", "cls"):
+                    written.add(target.value.id)  # ``_state.value = ...``
+            elif type(target) is ast.Name and (item or target.id in fn.global_names):
+                written.add(target.id)  # ``_CACHE[key] = value``, ``global _client; _client = ...``
+    written.discard(None)
+    return written
 
 
 def _returns_what_it_tests(statement: ast.If) -> bool:
@@ -325,6 +810,15 @@ def _mentions(call: ast.Call, names: frozenset[str]) -> bool:
             if (type(node) is ast.Attribute and node.attr in names) or (type(node) is ast.Name and node.id in names):
                 return True
     return False
+
+
+def _client_display(qualname: str) -> str:
+    """A client's method as users spell it: ``OpenAI.chat.completions.create``, ``Client.messages.create``."""
+    parts = qualname.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        if client_of(".".join(parts[:cut])) is not None:
+            return ".".join(parts[cut - 1 :])
+    return _display(qualname)
 
 
 def _display(qualname: str) -> str:

@@ -210,8 +210,8 @@ class _Collector:
         if not any(self.is_db_handle(a) for a in arguments):
             return None
         value = callee_value(node, self.fn, self.module)
-        if type(value) is not Ref:
-            return None
+        if type(value) is not Ref or self.resolver.class_bases(value.qualname) is not None:
+            return None  # constructing an object around the session (a repository) fetches nothing
         parts = [f"{k.arg}={canonical(k.value, self.fn, self.module)}" for k in node.keywords if not self.is_db_handle(k.value)]
         parts += [canonical(a, self.fn, self.module) or "" for a in node.args if not self.is_db_handle(a)]
         if any(p == "" or p.endswith("=None") for p in parts):

@@ -92,6 +92,8 @@ def _tree(route: Route, module: ModuleContext) -> list[Node]:
 
 def callable_facts(ref: DepRef, module: ModuleContext) -> tuple[DependencyFacts | None, Site | None]:
     """The facts of what FastAPI calls for ``ref``, and where it is defined."""
+    if ref.kind == "either":
+        return _either_facts(ref, module)
     if ref.target is None:
         return None, None
     qualname = ref.target
@@ -108,6 +110,28 @@ def callable_facts(ref: DepRef, module: ModuleContext) -> tuple[DependencyFacts 
         return None, None
     facts = getattr(found.facts, "dependency", None)
     return facts, (Site(found.range, found.path) if found.range is not None else None)
+
+
+def _either_facts(ref: DepRef, module: ModuleContext) -> tuple[DependencyFacts | None, Site | None]:
+    """``Depends(a if flag else b)``: what every arm does (the sub-dependencies and session they share)."""
+    arms = [callable_facts(option, module) for option in ref.options]
+    if not arms or any(facts is None for facts, _ in arms):
+        return None, None
+    facts = [f for f, _ in arms]
+    first = facts[0]
+    shared = {d.identity for d in first.depends}
+    for other in facts[1:]:
+        shared &= {d.identity for d in other.depends}
+    session = first.session
+    if session is not None and any(f.session is None or f.session.key != session.key for f in facts[1:]):
+        session = None
+    combined = DependencyFacts(
+        depends=tuple(d for d in first.depends if d.identity in shared),
+        session=session,
+        queries=all(f.queries for f in facts),
+        memoized=all(f.memoized for f in facts),
+    )
+    return combined, arms[0][1]
 
 
 def _definition(fn: FunctionInfo, module: ModuleContext) -> Site | None:

@@ -33,6 +33,8 @@ class DepRef:
     """``Security(...)`` or a ``fastapi.security`` scheme: the request is authenticated."""
     value_type: str | None = None
     """The type the parameter or alias declares for the injected value (``AsyncSession``)."""
+    options: tuple[DepRef, ...] = ()
+    """For ``kind="either"`` (``Depends(a if flag else b)``): the callables one of which FastAPI runs."""
 
 
 def param_dependency(fn: FunctionInfo, name: str, module: ModuleContext) -> DepRef | None:
@@ -105,7 +107,17 @@ def depends_ref(
     label = call_label(target) + ("()" if type(target) is ast.Call else "")
     where = f"@{module.symbols.module_name}:{place}:{call.lineno}:{call.col_offset}"
     declared = resolver.annotation_type(annotation, scope) if annotation is not None else None
-    if type(value) is Instance:
+    arms = _alternatives(target, scope) if value is None else None
+    if arms is not None:
+        options = tuple(_callable_ref(arm, arm_scope, module, security, declared) for arm, arm_scope in arms)
+        if all(o.kind in ("function", "class") for o in options):
+            identity = "either(" + "|".join(sorted(o.identity for o in options)) + ")"
+            return DepRef(identity, None, "either", label, security, declared, options)
+    if type(value) is Ref and type(target) is ast.Call:
+        # ``Depends(require(Permission.X))``: the factory makes a new closure per call, cached apart
+        name = workspace_name(value.qualname, module)
+        ref = DepRef(f"{name}(){where}", name, "function", label, security, declared)
+    elif type(value) is Instance:
         security = security or value.type.startswith("fastapi.security.")
         identity = f"{value.type}(){where}" if type(target) is ast.Call else _name_identity(target, scope, module)
         ref = DepRef(identity or f"{value.type}{where}", value.type, "instance", label, security, declared)
@@ -131,8 +143,36 @@ def depends_ref(
         suffix += where + ":nocache"
         label += ", use_cache=False"
     if suffix:
-        ref = DepRef(ref.identity + suffix, ref.target, ref.kind, label, ref.security, ref.value_type)
+        ref = DepRef(ref.identity + suffix, ref.target, ref.kind, label, ref.security, ref.value_type, ref.options)
     return ref
+
+
+def _callable_ref(expr: ast.expr, scope: FunctionInfo | None, module: ModuleContext, security: bool, declared: str | None) -> DepRef:
+    """One arm of ``a if flag else b``: the function or class it names."""
+    value = module.resolver.value_of(expr, scope)
+    label = call_label(expr)
+    if type(value) is not Ref:
+        return DepRef(f"?{label}", None, "unknown", label, security, declared)
+    resolver = module.resolver
+    is_class = resolver.local_class(value.qualname) is not None or (
+        module.index is not None and not module.is_own(value.qualname) and module.index.class_of(value.qualname) is not None
+    )
+    name = workspace_name(value.qualname, module)
+    return DepRef(name, name, "class" if is_class else "function", label, security, declared)
+
+
+def _alternatives(expr: ast.expr, scope: FunctionInfo | None) -> list[tuple[ast.expr, FunctionInfo | None]] | None:
+    """The arms of ``a if flag else b``, written inline or bound to a name of an enclosing function."""
+    if type(expr) is ast.IfExp:
+        return [(expr.body, scope), (expr.orelse, scope)]
+    if type(expr) is ast.Name:
+        for fn in scopes(scope):
+            if expr.id in fn.assigned:
+                values = fn.assigned[expr.id]
+                if len(values) == 1 and type(values[0]) is ast.IfExp:
+                    return [(values[0].body, fn), (values[0].orelse, fn)]
+                return None
+    return None
 
 
 def _name_identity(expr: ast.expr, scope: FunctionInfo | None, module: ModuleContext) -> str | None:

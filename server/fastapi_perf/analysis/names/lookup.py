@@ -15,6 +15,7 @@ from typing import Protocol
 from ..options import AnalysisOptions
 from ..source.chunks import Chunk
 from .exports import ClassExport, Export, ModuleSummary
+from .values import Value
 
 
 class WorkspaceLookup(Protocol):
@@ -33,6 +34,12 @@ class WorkspaceLookup(Protocol):
         """What a qualified name refers to in the workspace: a function, class or value."""
 
     def class_of(self, qualname: str) -> ClassExport | None: ...
+
+    def subclasses(self, qualname: str, exclude: str = "") -> list[ClassExport]:
+        """The workspace's classes deriving from ``qualname`` (directly or not), but those of module ``exclude``."""
+
+    def state_attribute(self, attr: str) -> Value:
+        """The type of ``request.state.<attr>`` as the workspace's middleware assigns it."""
 
     def uses_fastapi(self, module: str) -> bool: ...
 

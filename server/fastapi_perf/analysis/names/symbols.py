@@ -30,6 +30,10 @@ class ModuleSymbols:
     """Index of the chunk that binds each name (the last one wins, as at run time)."""
     rebound: set[str] = field(default_factory=set)
     """Names bound by more than one chunk."""
+    global_assigned: dict[str, list] = field(default_factory=dict)
+    """Globals assigned in functions that declare them ``global``: (value, function) pairs per name."""
+    state_assigned: dict[str, list] = field(default_factory=dict)
+    """``request.state.x = value`` anywhere in the file: (value, function) pairs per attribute."""
 
     @classmethod
     def merge(cls, chunks: list[ChunkFacts | None], module_name: str = "__main__", is_package: bool = False) -> ModuleSymbols:
@@ -46,6 +50,7 @@ class ModuleSymbols:
             symbols.dependency_names |= facts.dependency_refs
             symbols.registered_routes |= facts.registered_routes
             symbols.imports_fastapi = symbols.imports_fastapi or facts.imports_fastapi
+            _add_assigned(symbols, facts)
             for fn in facts.functions:
                 symbols.all_functions[fn.qualname] = fn
                 symbols.function_chunk[fn.qualname] = index
@@ -77,10 +82,17 @@ class ModuleSymbols:
             self.imports_fastapi,
             dict(self.binding_chunk),
             self.rebound,
+            self.global_assigned,
+            self.state_assigned,
         )
         bindings, binding_chunk = symbols.bindings, symbols.binding_chunk
         all_functions, function_chunk = symbols.all_functions, symbols.function_chunk
         sets_changed = fastapi_changed = False
+        if any(f is not None and (f.global_assigned or f.state_assigned) for i in changed for f in (before[i], after[i])):
+            symbols.global_assigned, symbols.state_assigned = {}, {}
+            for facts in after:
+                if facts is not None:
+                    _add_assigned(symbols, facts)
         for index in changed:
             old, new = before[index], after[index]
             if old is None or new is None:
@@ -165,3 +177,10 @@ class ModuleSymbols:
         if base and rest:
             return f"{base}.{rest}"
         return base or rest
+
+
+def _add_assigned(symbols: ModuleSymbols, facts: ChunkFacts) -> None:
+    for name, values in facts.global_assigned.items():
+        symbols.global_assigned.setdefault(name, []).extend(values)
+    for name, values in facts.state_assigned.items():
+        symbols.state_assigned.setdefault(name, []).extend(values)

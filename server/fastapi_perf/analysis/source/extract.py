@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from .facts import Binding, CallSite, ChunkFacts, ClassInfo, FunctionInfo, Param
+from .facts import Binding, CallSite, ChunkFacts, ClassInfo, FunctionInfo, Iterated, Param, Unpacked
 
 # A frame is what the walk knows about where a node sits:
 # (enclosing function, enclosing class body, loop depth, inside a lambda,
@@ -20,6 +20,7 @@ Frame = tuple[FunctionInfo | None, ClassInfo | None, int, bool, bool, bool, bool
 _MODULE: Frame = (None, None, 0, False, False, False, False)
 
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_ROUTE_VERBS = frozenset(("get", "post", "put", "patch", "delete", "options", "head", "trace", "api_route", "websocket"))
 
 
 def extract(statements: list[ast.stmt]) -> ChunkFacts:
@@ -65,6 +66,8 @@ def extract(statements: list[ast.stmt]) -> ChunkFacts:
         elif kind is ast.AsyncFor or kind is ast.AsyncWith:
             if frame[0] is not None:
                 frame[0].awaits = True
+            if kind is ast.AsyncFor:
+                _bind_target(facts, node.target, Iterated(node.iter), frame)
         elif kind is ast.Yield or kind is ast.YieldFrom:
             fn = frame[0]
             if fn is not None and not frame[3]:
@@ -117,6 +120,11 @@ def extract(statements: list[ast.stmt]) -> ChunkFacts:
                 push((node.body, node, branch_frame))
             push((node.test, node, frame))
             continue
+        elif kind is ast.BoolOp:  # ``a and f()``: what follows the first operand runs on some calls only
+            fn, cls, loop, lam, handler, _, gen = frame
+            _push_all(push, node.values[1:], node, (fn, cls, loop, lam, handler, True, gen))
+            push((node.values[0], node, frame))
+            continue
         elif kind is ast.match_case:
             fn, cls, loop, lam, handler, _, gen = frame
             _push_all(push, node.body, node, (fn, cls, loop, lam, handler, True, gen))
@@ -131,7 +139,7 @@ def extract(statements: list[ast.stmt]) -> ChunkFacts:
             fn, cls, loop, lam, handler, branch, gen = frame
             inner: Frame = (fn, cls, loop + 1, lam, handler, branch, gen)
             if kind is ast.For:
-                _bind_target(facts, node.target, None, frame)
+                _bind_target(facts, node.target, Iterated(node.iter), frame)
                 _push_all(push, node.orelse, node, frame)
                 _push_all(push, node.body, node, inner)
                 push((node.iter, node, frame))
@@ -149,7 +157,7 @@ def extract(statements: list[ast.stmt]) -> ChunkFacts:
             for i, gen in enumerate(generators):
                 if gen.is_async and fn is not None:
                     fn.awaits = True
-                _bind_target(facts, gen.target, None, frame)
+                _bind_target(facts, gen.target, Iterated(gen.iter), frame)
                 for cond in gen.ifs:
                     push((cond, node, inner))
                 push((gen.iter, node, frame if i == 0 else inner))
@@ -202,10 +210,30 @@ def _record_call(facts: ChunkFacts, node: ast.Call, parent: ast.AST | None, fram
             target = target.value
         if type(target) is ast.Name:
             facts.dependency_refs = facts.dependency_refs | {target.id}
-    elif name in ("add_api_route", "add_api_websocket_route") and len(node.args) >= 2:
-        endpoint = node.args[1]
-        if type(endpoint) is ast.Name:
-            facts.registered_routes = facts.registered_routes | {endpoint.id}
+    elif name in ("add_api_route", "add_api_websocket_route"):
+        endpoint = node.args[1] if len(node.args) >= 2 else next((k.value for k in node.keywords if k.arg == "endpoint"), None)
+        _register_route(facts, endpoint, fn)
+    elif (
+        type(func) is ast.Call
+        and type(func.func) is ast.Attribute
+        and func.func.attr in _ROUTE_VERBS
+        and len(node.args) == 1
+    ):  # app.get("/items")(list_items): the decorator called by hand
+        _register_route(facts, node.args[0], fn)
+
+
+def _register_route(facts: ChunkFacts, endpoint: ast.expr | None, fn: FunctionInfo | None) -> None:
+    if type(endpoint) is ast.Name:
+        facts.registered_routes = facts.registered_routes | {endpoint.id}
+    elif (  # add_api_route(path, self.list) in a class-based view's method
+        type(endpoint) is ast.Attribute
+        and type(endpoint.value) is ast.Name
+        and fn is not None
+        and fn.owner is not None
+        and fn.params
+        and endpoint.value.id == next(iter(fn.params))
+    ):
+        facts.registered_routes = facts.registered_routes | {f"{fn.owner.qualname}.{endpoint.attr}"}
 
 
 def _enter_function(facts: ChunkFacts, node: ast.FunctionDef | ast.AsyncFunctionDef, frame: Frame, push: Any) -> None:
@@ -318,14 +346,24 @@ def _bind_target(
     if kind is ast.Name:
         _bind_name(facts, target.id, value, frame, annotation)
     elif kind is ast.Tuple or kind is ast.List:
-        for element in target.elts:
-            _bind_target(facts, element, None, frame)
+        starred = False
+        for position, element in enumerate(target.elts):
+            starred = starred or type(element) is ast.Starred
+            # after a starred element, positions count from the end: no index to name
+            part = Unpacked(value, position) if value is not None and not starred else None
+            _bind_target(facts, element, part, frame)
     elif kind is ast.Starred:
         _bind_target(facts, target.value, None, frame)
-    elif kind is ast.Attribute and type(target.value) is ast.Name:
+    elif kind is ast.Attribute:
+        owner = target.value
         fn = frame[0]
-        if fn is not None and fn.owner is not None and fn.params and target.value.id == next(iter(fn.params)):
-            fn.owner.instance_attrs.setdefault(target.attr, []).append((value, fn))
+        if type(owner) is ast.Name:
+            if fn is not None and fn.owner is not None and fn.params and owner.id == next(iter(fn.params)):
+                fn.owner.instance_attrs.setdefault(target.attr, []).append((value, fn))
+                if annotation is not None:
+                    fn.owner.annotations[target.attr] = (annotation, fn)
+        elif type(owner) is ast.Attribute and owner.attr == "state":  # request.state.db = SessionLocal()
+            facts.state_assigned.setdefault(target.attr, []).append((value, fn))
 
 
 def _bind_name(
@@ -335,10 +373,21 @@ def _bind_name(
     facts.reads.add(name)
     if fn is not None:
         fn.assigned.setdefault(name, []).append(value)
+        if name in fn.global_names:
+            facts.global_assigned.setdefault(name, []).append((value, fn))
     elif cls is not None:
         cls.assigned[name] = value
+        if annotation is not None:
+            cls.annotations[name] = (annotation, None)
     else:
         previous = facts.bindings.get(name)
-        if previous is not None and previous.kind == "var" and value is not None:
-            value = None  # assigned twice at module level: no single meaning
+        if previous is not None and previous.kind == "var":
+            if _is_none(value):  # ``client = None`` after (or before) the real value: keep that one
+                value, annotation = previous.value, annotation or previous.annotation
+            elif value is not None and not _is_none(previous.value):
+                value = None  # assigned twice at module level: no single meaning
         facts.bindings[name] = Binding(name, "var", value or ast.Constant(None), value=value, annotation=annotation)
+
+
+def _is_none(value: ast.expr | None) -> bool:
+    return type(value) is ast.Constant and value.value is None

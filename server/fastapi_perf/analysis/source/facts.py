@@ -20,6 +20,31 @@ _NO_IMPORTS: dict[str, str] = {}
 _NO_NESTED: list = []
 
 
+class Unpacked(ast.expr):
+    """Element ``index`` of ``value``, bound by unpacking (``rows, count = value``); not in any tree.
+
+    Names bound by a tuple target get one as their value, so that the
+    element's type can be found from the whole value's (``tuple[list[Row], int]``).
+    """
+
+    _fields = ("value",)
+
+    def __init__(self, value: ast.expr, index: int) -> None:
+        super().__init__(value=value)
+        self.index = index
+        ast.copy_location(self, value)
+
+
+class Iterated(ast.expr):
+    """An element of ``value``, bound by a loop or a comprehension (``for x in value``); not in any tree."""
+
+    _fields = ("value",)
+
+    def __init__(self, value: ast.expr) -> None:
+        super().__init__(value=value)
+        ast.copy_location(self, value)
+
+
 @dataclass(slots=True, eq=False)
 class CallSite:
     """One call expression and the context it runs in."""
@@ -99,6 +124,8 @@ class ClassInfo:
     assigned: dict[str, ast.expr | None] = field(default_factory=dict)
     instance_attrs: dict[str, list[tuple[ast.expr | None, FunctionInfo]]] = field(default_factory=dict)
     """``self.x = value`` in its methods: the values and the method that assigns each."""
+    annotations: dict[str, tuple[ast.expr, FunctionInfo | None]] = field(default_factory=dict)
+    """Declared attribute types: ``x: T`` in the body (dataclass and Pydantic fields), ``self.x: T`` in a method."""
 
 
 BindingKind = Literal["import", "var", "function", "class"]
@@ -131,7 +158,12 @@ class ChunkFacts:
     dependency_refs: set[str] | frozenset[str] = frozenset()
     """Names used inside ``Depends(...)``/``Security(...)`` anywhere in the chunk."""
     registered_routes: set[str] | frozenset[str] = frozenset()
-    """Functions registered with ``add_api_route(path, endpoint)``."""
+    """Functions registered with ``add_api_route(path, endpoint)`` or ``app.get(path)(endpoint)``;
+    methods (``add_api_route(path, self.list)`` in a class-based view) by ``Class.method``."""
+    global_assigned: dict[str, list[tuple[ast.expr | None, FunctionInfo]]] = field(default_factory=dict)
+    """Module globals assigned inside functions that declare them ``global`` (a start-up hook's client)."""
+    state_assigned: dict[str, list[tuple[ast.expr | None, FunctionInfo | None]]] = field(default_factory=dict)
+    """``request.state.x = value`` (a middleware's session): the values of each ``state`` attribute."""
     imports_fastapi: bool = False
     first_line: int = 0
     """Line of the first statement (relative to the origin); decorators included."""

@@ -17,11 +17,14 @@ modules and re-parses a module whose trees were dropped.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from ..facts.aggregates import AggregateFacts, aggregate_facts
 from ..facts.background import BackgroundFacts, background_facts
 from ..facts.dependencies import DependencyFacts, function_facts
+from ..names.classes import method_kind
+from ..names.values import Instance, Value
 
 if TYPE_CHECKING:
     from .trees import ModuleTrees
@@ -84,3 +87,79 @@ class ExportedFacts:
                 self._busy.discard(name)
         self._parts[name] = value
         return value
+
+
+class ClassAttributes(Mapping):
+    """The attribute types of a class of another file, each resolved when first asked.
+
+    A model's fields and a service's attributes name types of further
+    modules; resolving them all while summarising summarised, and parsed,
+    half a project at once (one summary inside another). Only the names are
+    kept up front; a value is resolved from the module's trees when a lookup
+    needs it. An attribute whose type is unknown is absent.
+    """
+
+    __slots__ = ("_qualname", "_local", "_names", "_trees", "_values", "_busy")
+
+    def __init__(self, qualname: str, local: str, names: frozenset[str], trees: ModuleTrees) -> None:
+        self._qualname = qualname
+        self._local = local
+        self._names = names
+        self._trees = trees
+        self._values: dict[str, Value] | None = None
+        self._busy: set[str] | None = None
+
+    def _value(self, attr: str) -> Value:
+        if attr not in self._names:
+            return None
+        if self._values is None:
+            self._values, self._busy = {}, set()
+        if attr in self._values:
+            return self._values[attr]
+        if attr in self._busy:
+            return None
+        trees = self._trees
+        value: Value = None
+        with trees.in_use():
+            context = trees.context()
+            klass = context.symbols.classes.get(self._local) if context is not None else None
+            if klass is not None:
+                self._busy.add(attr)
+                try:
+                    with trees.index.recording() as consulted:
+                        value = _attribute(context, klass, self._qualname, attr)
+                    consulted.discard(trees.module)
+                    trees.index.add_dependencies(trees.module, consulted)
+                finally:
+                    self._busy.discard(attr)
+        self._values[attr] = value
+        return value
+
+    def __getitem__(self, attr: str) -> Value:
+        value = self._value(attr)
+        if value is None:
+            raise KeyError(attr)
+        return value
+
+    def __contains__(self, attr: object) -> bool:
+        return isinstance(attr, str) and self._value(attr) is not None
+
+    def get(self, attr: str, default: Value = None) -> Value:
+        value = self._value(attr)
+        return default if value is None else value
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name in sorted(self._names) if self._value(name) is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def _attribute(context, klass, qualname: str, attr: str) -> Value:
+    method = klass.methods.get(attr)
+    if method is not None:
+        return context.resolver.returns_of(method) if method_kind(method) == "property" else None
+    value = context.resolver.member(Instance(qualname), attr)
+    if value is None or (hasattr(value, "qualname") and value.qualname.endswith(f".{attr}")):
+        return None
+    return value

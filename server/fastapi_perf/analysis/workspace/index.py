@@ -17,6 +17,7 @@ is being computed answers "unknown".
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
@@ -25,7 +26,7 @@ from pathlib import Path
 from ..names.exports import ClassExport, Export, ModuleSummary
 from ..names.modules import content_digest, module_name_for
 from ..names.symbols import ModuleSymbols
-from ..names.values import Ref
+from ..names.values import Ref, Value
 from ..options import AnalysisOptions
 from ..source.chunks import Chunk, parse_module
 from .summaries import summarize
@@ -55,6 +56,8 @@ class WorkspaceIndex:
         self._recorders: list[set[str]] = []
         self.digests: dict[str, bytes] = {}
         """Content hashes of the files summarised from disk (result caches key on them)."""
+        self._bases_named: dict[str, list[str]] | None = None
+        self._state_files: list[str] | None = None
         for module, path in files.items():
             self.add_file(module, path)
 
@@ -74,6 +77,7 @@ class WorkspaceIndex:
             if index and (len(parts) - index < 2 or parts[index] in _STDLIB):
                 continue
             self._suffixes.setdefault(suffix, []).append(module)
+        self._rescan(module)
 
     def remove_file(self, module: str) -> None:
         if self.files.pop(module, None) is None:
@@ -81,6 +85,7 @@ class WorkspaceIndex:
         for modules in self._suffixes.values():
             if module in modules:
                 modules.remove(module)
+        self._rescan(module)
         self.invalidate(module)
 
     def module_of(self, qualname: str) -> tuple[str, str] | None:
@@ -159,6 +164,7 @@ class WorkspaceIndex:
 
     def invalidate(self, module: str) -> set[str]:
         """Forget a module's summary and those of every module that depended on it."""
+        self._rescan(module)
         dropped: set[str] = set()
         pending = [module]
         while pending:
@@ -203,6 +209,8 @@ class WorkspaceIndex:
         summary = self.summary(module)
         if summary is None:
             return None
+        if rest in summary.functions:  # a top-level function, or a closure a factory returns
+            return summary.functions[rest]
         head, _, tail = rest.partition(".")
         if head in summary.imports:
             target = summary.imports[head]
@@ -228,8 +236,84 @@ class WorkspaceIndex:
         found = self.lookup(qualname)
         return found if isinstance(found, ClassExport) else None
 
+    # -- questions about the whole workspace ------------------------------------------------
+    def subclasses(self, qualname: str, exclude: str = "", limit: int = 8) -> list[ClassExport]:
+        """The workspace's classes deriving from ``qualname``, directly or through other classes.
+
+        Files are found by their text (a ``class`` statement naming the base);
+        only those are summarised, and the text is read once per index. A base
+        named in more than ``limit`` files (a plugin base with a hundred
+        providers) answers nothing: what every override does is not worth
+        summarising them all.
+        """
+        found: list[ClassExport] = []
+        seen = {qualname}
+        pending = [qualname]
+        files = 0
+        while pending:
+            base = pending.pop()
+            short = base.rpartition(".")[2]
+            candidates = [m for m in self._class_mentions().get(short, ()) if m != exclude]
+            files += len(candidates)
+            if files > limit:
+                return []
+            for module in candidates:
+                summary = self.summary(module)
+                for klass in summary.classes.values() if summary is not None else ():
+                    if base in klass.bases and klass.qualname not in seen:
+                        seen.add(klass.qualname)
+                        found.append(klass)
+                        pending.append(klass.qualname)
+        return found
+
+    def _class_mentions(self) -> dict[str, list[str]]:
+        """For each name a ``class`` statement lists among its bases, the modules with such a statement."""
+        if self._bases_named is None:
+            self._bases_named = {}
+            for module, path in self.files.items():
+                self._add_class_mentions(module, self._read(path) or "")
+        return self._bases_named
+
+    def _rescan(self, module: str) -> None:
+        """Bring the text scans up to date for one file (added, changed or removed), if they were made."""
+        if self._bases_named is None and self._state_files is None:
+            return
+        path = self.files.get(module)
+        text = (self._read(path) or "") if path is not None else ""
+        if self._bases_named is not None:
+            for modules in self._bases_named.values():
+                if module in modules:
+                    modules.remove(module)
+            self._add_class_mentions(module, text)
+        if self._state_files is not None:
+            if module in self._state_files:
+                self._state_files.remove(module)
+            if _STATE_ASSIGNMENT.search(text):
+                self._state_files.append(module)
+
+    def _add_class_mentions(self, module: str, text: str) -> None:
+        for bases in _CLASS_BASES.findall(text):
+            for name in {m.rpartition(".")[2] for m in _DOTTED.findall(bases)}:
+                modules = self._bases_named.setdefault(name, [])
+                if not modules or modules[-1] != module:
+                    modules.append(module)
+
+    def state_attribute(self, attr: str) -> Value:
+        """``request.state.<attr>`` as assigned by the workspace's middleware (one agreed type, or unknown)."""
+        if self._state_files is None:
+            self._state_files = [m for m, path in self.files.items() if _STATE_ASSIGNMENT.search(self._read(path) or "")]
+        values = set()
+        for module in self._state_files:
+            summary = self.summary(module)
+            if summary is not None and attr in summary.state:
+                values.add(summary.state[attr])
+        return values.pop() if len(values) == 1 else None
+
 
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
+_CLASS_BASES = re.compile(r"^[ \t]*class[ \t]+\w+[ \t]*\(([^)]*)\)", re.M)
+_DOTTED = re.compile(r"[A-Za-z_][\w.]*")
+_STATE_ASSIGNMENT = re.compile(r"\.state\.\w+[ \t]*(?::[^=\n]*)?=[^=]")
 
 
 def _best(candidates: list[str]) -> str:

@@ -14,16 +14,17 @@ import ast
 from typing import TYPE_CHECKING
 
 from ..catalog import canonical
-from ..facts.blocking import BlockingReason, Step
+from ..facts.blocking import BlockingReason, ParamUse, Step, attribute_params
 from ..facts.depends import alias_dependency
 from ..facts.module_context import ModuleContext
 from ..names.dotted import short_name
-from ..names.exports import Alias, ClassExport, FunctionExport, ModuleSummary, RemoteReason, RemoteStep
+from ..names.classes import is_abstract, method_kind
+from ..names.exports import Alias, ClassExport, FunctionExport, ModuleSummary, ParamCall, RemoteReason, RemoteStep
 from ..names.symbols import ModuleSymbols
-from ..names.values import Instance
+from ..names.values import Ref
 from ..source.chunks import Chunk
 from ..source.facts import FunctionInfo
-from .exported_facts import ExportedFacts
+from .exported_facts import ClassAttributes, ExportedFacts
 from .trees import ModuleTrees
 
 if TYPE_CHECKING:
@@ -56,18 +57,27 @@ def _summary(module: str, path: str, symbols: ModuleSymbols, context: ModuleCont
         elif binding.kind == "function":
             fn = symbols.functions.get(name)
             if fn is not None:
-                summary.functions[name] = _function(fn, context, trees)
+                summary.functions[name] = export = _function(fn, context, trees)
+                returned = export.returns
+                for nested in fn.nested:  # a factory's closure (``Depends(require(...))``): found by its qualified name
+                    if type(returned) is Ref and returned.qualname == symbols.qualify(nested.qualname):
+                        summary.functions[nested.qualname] = _function(nested, context, trees)
         elif binding.kind == "class":
             klass = symbols.classes.get(name)
             if klass is None:
                 continue
-            methods = {m: _function(f, context, trees) for m, f in klass.methods.items()}
-            attributes = {}
-            for attr in klass.instance_attrs.keys() | klass.assigned.keys():
-                value = resolver.member(Instance(symbols.qualify(klass.name)), attr)
-                if value is not None and not (hasattr(value, "qualname") and value.qualname.endswith(f".{attr}")):
-                    attributes[attr] = value
-            summary.classes[name] = ClassExport(symbols.qualify(klass.qualname), methods, attributes)
+            qualname = symbols.qualify(klass.qualname)
+            methods, properties = {}, set()
+            for method, fn in klass.methods.items():
+                if method_kind(fn) == "property":  # read as an attribute: its value
+                    properties.add(method)
+                else:
+                    methods[method] = _function(fn, context, trees)
+            names = frozenset(klass.instance_attrs.keys() | klass.assigned.keys() | klass.annotations.keys() | properties)
+            attributes = ClassAttributes(qualname, klass.name, names, trees)  # resolved when asked
+            init = klass.methods.get("__init__")
+            holders = attribute_params(init) if init is not None else {}
+            summary.classes[name] = ClassExport(qualname, methods, attributes, resolver.class_bases(qualname) or (), holders)
         else:
             if type(binding.value) is ast.Subscript:
                 alias = resolver.annotation_type(binding.value, None)
@@ -76,6 +86,10 @@ def _summary(module: str, path: str, symbols: ModuleSymbols, context: ModuleCont
                     summary.values[name] = Alias(alias or "", dependency)
                     continue
             summary.values[name] = resolver.module_value(name)
+    for attr in symbols.state_assigned:
+        value = resolver.local_state(attr)
+        if value is not None:
+            summary.state[attr] = value
     return summary
 
 
@@ -83,10 +97,19 @@ def _function(fn: FunctionInfo, context: ModuleContext, trees: ModuleTrees) -> F
     chunk = context.chunk_of(fn)
     span = chunk.node_range(fn.node).shifted(chunk.origin) if chunk else None
     blocking = _NO_REASONS  # most functions: shared, never written
+    param_calls = _NO_CALLS
     if not fn.is_async and not fn.is_generator:
         reasons = context.blocking.function_reasons(fn)
         if reasons:
             blocking = {code: remote_reason(reason, context) for code, reason in reasons.items()}
+        uses = context.blocking.param_uses(fn)
+        if uses:
+            param_calls = {name: tuple(_param_call(u, context) for u in found) for name, found in uses.items()}
+    injects = context.resolver.injects(fn) if fn.nested and fn.parent is None and fn.owner is None else _NO_VALUES
+    attribute_calls = _NO_CALLS
+    if fn.is_async and fn.name == "__call__":
+        uses = context.blocking.attribute_uses(fn)
+        attribute_calls = {key: tuple(_param_call(u, context) for u in found) for key, found in uses.items()} or _NO_CALLS
     return FunctionExport(
         context.symbols.qualify(fn.qualname),
         fn.is_async,
@@ -96,10 +119,22 @@ def _function(fn: FunctionInfo, context: ModuleContext, trees: ModuleTrees) -> F
         context.path or "",
         span,
         ExportedFacts(fn.qualname, trees),  # categories 4-6, computed when first read
+        tuple(fn.params),
+        method_kind(fn),
+        is_abstract(fn),
+        param_calls,
+        injects or _NO_VALUES,
+        attribute_calls,
     )
 
 
 _NO_REASONS: dict[str, RemoteReason] = {}
+_NO_CALLS: dict[str, tuple[ParamCall, ...]] = {}
+_NO_VALUES: dict = {}
+
+
+def _param_call(use: ParamUse, context: ModuleContext) -> ParamCall:
+    return ParamCall(use.method, tuple(remote_step(s, context) for s in use.chain))
 
 
 def remote_reason(reason: BlockingReason, context: ModuleContext) -> RemoteReason:

@@ -11,6 +11,7 @@ from ...analysis import (
     RuleContext,
     critical_callable,
     critical_work,
+    interface_work,
     retries,
 )
 from ..base import Category, Rule
@@ -158,6 +159,8 @@ class UnqueuedCriticalBackgroundTask(Rule):
             if not isinstance(facts, BackgroundFacts) or facts.retries:
                 return
             work = facts.critical
+        if work is None:
+            work = interface_work(task.qualname, ctx.module)  # an interface: one critical override is enough
         if work is None:
             return
         message = (

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis import BlockingReason, CallSite, Finding, Fix, RuleContext, chain_text, short_name
+from ...analysis import BlockingReason, CallSite, Finding, Fix, FunctionInfo, RuleContext, chain_text, short_name
 from ..base import Category, Rule
 
 
@@ -46,6 +46,24 @@ class BlockingCallRule(Rule):
             else:
                 message = self.direct_message.format(target=reason.target, function=fn.name)
                 yield ctx.finding(self.code, call.node, message, fix=self.fix(call, reason, ctx))
+
+    def visit_function(self, fn: FunctionInfo, ctx: RuleContext) -> Iterable[Finding]:
+        """``Depends(Require([CanEdit]))``: FastAPI awaits the instance's ``async def __call__`` on the loop."""
+        blocking = ctx.module.blocking
+        for made in blocking.dependency_instances(fn):
+            for reason in blocking.instance_reasons(made, fn.parent):
+                if reason.code != self.code or self.direct_only:
+                    continue
+                label = ctx.source(made) if len(ctx.source(made)) <= 60 else f"{ctx.source(made.func)}(...)"
+                hops = " → ".join([label, *(short_name(step.label) for step in reason.chain[:-1]), reason.target])
+                message = (
+                    f"`{label}` blocks the event loop: FastAPI awaits its `__call__`, which reaches {reason.what} (`{hops}`)"
+                )
+                related = tuple(
+                    ctx.step_location(step, f"`{short_name(getattr(step.function, 'qualname', step.function))}` calls `{step.label}` here")
+                    for step in reason.chain
+                )
+                yield ctx.finding(self.code, made, message, related=related)
 
     def fix(self, call: CallSite, reason: BlockingReason, ctx: RuleContext) -> Fix | None:
         return None

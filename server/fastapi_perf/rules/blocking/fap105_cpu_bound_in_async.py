@@ -11,7 +11,7 @@ class CpuBoundInAsync(BlockingCallRule):
     """
     ## What it does
     Checks for CPU-heavy calls inside an `async def`: password hashing and
-    checking (`passlib`'s `CryptContext.hash`/`verify`, `bcrypt`, `argon2`,
+    checking (`passlib`'s `CryptContext.hash`/`verify`, `pwdlib`'s `PasswordHash`, `bcrypt`, `argon2`,
     `hashlib.pbkdf2_hmac`, `hashlib.scrypt`), image processing with Pillow,
     compression (`zlib`, `gzip`, `bz2`, `lzma`), pandas reading, writing and
     heavy frame operations, `numpy.linalg`/`numpy.fft`, scikit-learn

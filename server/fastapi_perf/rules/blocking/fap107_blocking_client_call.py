@@ -9,17 +9,25 @@ class BlockingClientCall(BlockingCallRule):
     Checks for synchronous database drivers and network clients inside an
     `async def`: `psycopg2`/`psycopg`/`pymysql`/`sqlite3` connections and
     cursors, `pymongo` collections and databases, `redis.Redis` commands,
-    `boto3` clients, Elasticsearch's sync client, `smtplib.SMTP`, and raw
-    `socket` I/O and DNS lookups. Clients are recognised by how they were
-    made (`redis.Redis(...)`, `boto3.client("s3")`, `MongoClient(...)["db"]`),
-    also when they live at module level or in another file. Calls reached
-    through sync helpers are reported at the call in the coroutine.
+    `boto3` clients and resources, Elasticsearch's sync client, `smtplib.SMTP`,
+    raw `socket` I/O and DNS lookups, and the sync clients of network SDKs:
+    Stripe (`stripe.Customer.retrieve`, `StripeClient`), `openai.OpenAI`,
+    `anthropic.Anthropic`, Slack's `WebClient`, Twilio, SendGrid, Google
+    Cloud clients, `paramiko`, Docker (`docker.from_env()`) and Pusher.
+    Clients are recognised by how they were made (`redis.Redis(...)`,
+    `boto3.client("s3")`, `MongoClient(...)["db"]`) or annotated (the
+    `mypy_boto3_*` stubs), also when they live at module level, in another
+    file or in an attribute of a service object; a project subclass of one of
+    these classes keeps its kind. Calls reached through sync helpers are
+    reported at the call in the coroutine.
 
     ## Why is this bad?
     Each of these waits for a server with the event loop's thread, so every
     other request waits too. Each has an async counterpart: `asyncpg` or
     `psycopg`'s async connection, `aiosqlite`, `motor`, `redis.asyncio`,
-    `aioboto3`, `AsyncElasticsearch`, `aiosmtplib`, `asyncio` streams.
+    `aioboto3`, `AsyncElasticsearch`, `aiosmtplib`, `asyncio` streams, the
+    SDKs' `*_async` methods and `Async*` clients (`AsyncOpenAI`,
+    `AsyncAnthropic`, `AsyncWebClient`).
 
     ## Example
     ```python

@@ -150,6 +150,8 @@ def _first_duplicate(nodes: list[Node], ctx: RuleContext) -> tuple[tuple[Node, E
             elif other[0].ref.identity != node.ref.identity and not (effect.via and effect.via == other[1].via):
                 if effect.key[0] == "callable" and not _loader(effect.key[1], loaders, ctx):
                     continue
+                if _made(other[0]) and _made(node) and other[0].ref.target == node.ref.target:
+                    continue  # two closures of one factory: each captured its own arguments
                 return other, (node, effect)
     return _same_credential(nodes)
 
@@ -183,9 +185,15 @@ def _loads(node: Node) -> list[Effect]:
         return []
     effects = list(facts.loads)
     if node.ref.kind == "function" and node.ref.target and (facts.loads or facts.queries) and node.definition is not None:
-        effects.insert(0, Effect(("callable", node.ref.target), "", node.definition))
+        # Two closures of one factory are two callables, not one run twice.
+        effects.insert(0, Effect(("callable", node.ref.identity if _made(node) else node.ref.target), "", node.definition))
     effects += facts.calls
     return effects
+
+
+def _made(node: Node) -> bool:
+    """A closure a factory makes per call (``Depends(get_repository(Repo))``)."""
+    return bool(node.ref.target) and node.ref.identity.startswith(f"{node.ref.target}()@")
 
 
 def _loader(qualname: str, known: dict[str, bool], ctx: RuleContext) -> bool:

@@ -4,7 +4,8 @@ Only what the function itself shows counts: a query method on a database
 handle (``db.query(User)``, ``session.execute(stmt)``, ``conn.fetch(sql)``,
 prisma's ``find_many``) or with a SQL statement; a call handed a database
 handle (``crud.get_users(db)``, ``read_events(session, f)``); a function of
-a ``crud`` module; or a local variable assigned one of those. ``await``,
+a ``crud`` module; or a local variable assigned one of those, also by
+unpacking (``rows, total = await service.list(session)``). ``await``,
 ``list(...)`` and result methods (``.all()``, ``.scalars()``,
 ``.filter(...)``) are looked through.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 import ast
 import re
 
-from ...analysis import FunctionInfo, Instance, Resolver, attribute_chain
+from ...analysis import FunctionInfo, Instance, Resolver, Unpacked, attribute_chain
 
 DB_TYPE_PREFIXES = (
     "sqlalchemy.", "sqlmodel.", "asyncpg.", "databases.", "psycopg", "pymysql.", "sqlite3.", "aiosqlite.",
@@ -41,7 +42,7 @@ def db_source(expr: ast.expr | None, fn: FunctionInfo, resolver: Resolver, depth
     if expr is None or depth > 6:
         return None
     kind = type(expr)
-    if kind is ast.Await:
+    if kind is ast.Await or kind is Unpacked:  # ``rows, total = await service.list(session, ...)``
         return db_source(expr.value, fn, resolver, depth + 1)
     if kind is ast.Name:
         return next((v for v in assignments(expr.id, fn) if db_source(v, fn, resolver, depth + 1) is not None), None)

@@ -1,0 +1,6 @@
+class User:
+    id: int
+
+
+class Order:
+    id: int
