@@ -312,14 +312,15 @@ def test_gate_skips_files_without_fastapi(project) -> None:
 def test_infer_asks_jedi_about_what_the_import_table_cannot_type(project) -> None:
     source = (
         "import asyncio\nimport sqlite3\nfrom fastapi import FastAPI\napp = FastAPI()\n\n"
-        "@app.post('/n')\nasync def n():\n    conn, limit = sqlite3.connect('x.db'), 1\n"
-        "    await asyncio.sleep(0)\n    return conn.execute('SELECT name FROM t LIMIT ?', (limit,)).fetchone()\n"
+        "@app.post('/n')\nasync def n():\n    conn, reopen = sqlite3.connect('x.db'), lambda: sqlite3.connect('x.db')\n"
+        "    again = reopen()\n"
+        "    await asyncio.sleep(0)\n    return again.execute('SELECT name FROM t LIMIT 1').fetchone()\n"
     )
     root = project({"app.py": source})
     plain = json.loads(fastapi_perf("check", "--select", "FAP107", "--output-format", "json", "--no-cache", cwd=root).stdout)
     inferred = json.loads(fastapi_perf("check", "--select", "FAP107", "--infer", "--output-format", "json", "--no-cache", cwd=root).stdout)
     assert [i["location"]["row"] for i in plain] == [8]
-    assert [i["location"]["row"] for i in inferred] == [8, 10]
+    assert [i["location"]["row"] for i in inferred] == [8, 11]
 
 
 def test_a_large_tree_is_analysed_in_worker_processes_with_the_same_findings(tmp_path: Path) -> None:

@@ -28,11 +28,12 @@ app = FastAPI()
 
 @app.post("/n")
 async def n():
-    conn, limit = sqlite3.connect("x.db"), 1
+    conn, reopen = sqlite3.connect("x.db"), lambda: sqlite3.connect("x.db")
+    again = reopen()
     await asyncio.sleep(0)
-    return conn.execute("SELECT name FROM t LIMIT ?", (limit,)).fetchone()
+    return again.execute("SELECT name FROM t LIMIT 1").fetchone()
 """
-INFERRED_ROW = 13  # only jedi can type `conn`: it comes out of a tuple
+INFERRED_ROW = 14  # only jedi can type `again`: it comes out of a lambda
 
 
 def rows(project: Path, cache_home: Path):

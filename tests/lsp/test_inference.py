@@ -8,7 +8,7 @@ from lsprotocol import types
 
 from .session import diagnostics, open_document, published
 
-# The import table cannot type ``conn``: it comes out of a tuple unpacking.
+# The import table cannot type ``again``: it comes out of a lambda.
 # (A standard-library type, so that jedi can see it wherever the tests run.)
 APP = """import asyncio
 import sqlite3
@@ -20,9 +20,10 @@ app = FastAPI()
 
 @app.post("/count")
 async def count(table: str):
-    conn, limit = sqlite3.connect("app.db"), 10
+    conn, reopen = sqlite3.connect("app.db"), lambda: sqlite3.connect("app.db")
+    again = reopen()
     await asyncio.sleep(0)
-    return conn.execute("SELECT name FROM items LIMIT ?", (limit,)).fetchone()
+    return again.execute("SELECT name FROM items LIMIT 10").fetchone()
 """
 
 
@@ -30,8 +31,8 @@ async def test_jedi_types_a_value_the_resolver_cannot(vscode) -> None:
     uri = open_document(vscode, APP)
     first = await diagnostics(vscode, uri, 1)
     assert {d.range.start.line for d in first if d.code == "FAP107"} == {10}, "sqlite3.connect is known cheaply"
-    found = await published(vscode, uri, lambda found: any(d.range.start.line == 12 and d.code == "FAP107" for d in found), limit=40)
-    (finding,) = [d for d in found if d.range.start.line == 12 and d.code == "FAP107"]
+    found = await published(vscode, uri, lambda found: any(d.range.start.line == 13 and d.code == "FAP107" for d in found), limit=40)
+    (finding,) = [d for d in found if d.range.start.line == 13 and d.code == "FAP107"]
     assert finding.code == "FAP107" and "Connection.execute" in finding.message
 
 
@@ -42,6 +43,6 @@ async def test_inference_can_be_turned_off(vscode) -> None:
     await diagnostics(vscode, uri, 1)
     await asyncio.sleep(3)  # the time jedi would need; nothing may arrive
     hover = await vscode.text_document_hover_async(
-        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(12, 13))
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(13, 13))
     )
-    assert hover is None, "with inference off, nothing may be reported on line 13"
+    assert hover is None, "with inference off, nothing may be reported on line 14"

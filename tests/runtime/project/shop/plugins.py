@@ -5,9 +5,21 @@ import time
 JOB_S = 0.06
 
 
+HANDLERS = {}
+
+
+def register(name):
+    """Jobs add themselves to the registry when the module is imported."""
+
+    def add(func):
+        HANDLERS[name] = func
+        return func
+
+    return add
+
+
+@register("rebuild")
 def rebuild_index():
     time.sleep(JOB_S)  # site: registry
     return "rebuilt"
 
-
-HANDLERS = {"rebuild": rebuild_index}
