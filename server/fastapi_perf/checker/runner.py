@@ -123,9 +123,9 @@ def _collect_less() -> tuple[int, int, int]:
     Each file's trees are freed explicitly once analysed (``analyse_text``),
     so little garbage is left for the collector; at the default thresholds
     it still ran thousands of times over the freshly parsed trees, and the
-    full collections over the growing workspace index: a third of the time
-    of a whole-tree run (3.0 s of 8.3 s on the generated project, one
-    process). Modules and rules loaded so far are frozen out of collections.
+    full collections over the growing workspace index took a third of a
+    whole-tree run (docs/performance.md has the profile). Modules and rules
+    loaded so far are frozen out of collections.
     """
     previous = gc.get_threshold()
     gc.set_threshold(100_000, 50, 100)
