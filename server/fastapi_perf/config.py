@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .analysis.findings import Finding, Severity
+from .analysis.names.modules import package_top
 from .analysis.options import AnalysisOptions
 
 if sys.version_info >= (3, 11):
@@ -342,8 +343,9 @@ def find_project_root(start: Path) -> Path:
     root, as ``check .`` does, or the two name and follow different files.
     Markers: ``setup.py``, ``setup.cfg``, ``Pipfile``, ``.git``, a
     ``requirements*.txt`` or a ``requirements/`` folder. The home folder and
-    the file-system root are never taken; without a marker the start folder
-    is the root.
+    the file-system root are never taken. Without a marker, a start inside
+    a package takes the folder above its outermost package (the folder
+    Python would import it from), else the start folder is the root.
     """
     start = start.resolve()
     first = start if start.is_dir() else start.parent
@@ -353,7 +355,8 @@ def find_project_root(start: Path) -> Path:
             break
         if any((folder / marker).exists() for marker in _ROOT_MARKERS) or next(folder.glob("requirements*.txt"), None):
             return folder
-    return first
+    top = package_top(first)
+    return top.parent if top is not None else first
 
 
 def load_settings(start: Path, config_file: Path | None = None) -> Settings:

@@ -22,6 +22,7 @@ CROSS_FILE = {
     "flat": ["app/main.py", "app/api/routes.py"],
     "srclayout": ["src/shop/api.py"],
     "monorepo": ["backend/app/api/users.py"],
+    "nomanifest": ["inventory/routes.py"],
 }
 """The files whose route reaches ``time.sleep`` in another file (FAP103)."""
 
