@@ -59,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
     check.add_argument("--no-follow-imports", action="store_true", help="analyse each file on its own, without following calls and types into other files")
     check.add_argument("--infer", action="store_true", help="also ask jedi about receivers the import table cannot type (slower; up to 1 s per file)")
+    check.add_argument("--show-settings", action="store_true", help="print the root, settings file, module name, target version and FastAPI gate of each PATH, and exit")
     check.add_argument("--config", type=Path, metavar="PYPROJECT", help="read settings from this pyproject.toml")
     check.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary or progress")
     check.add_argument("--runtime", type=Path, metavar="PATH", help="join this `pytest --fastapi-perf` report (default: fastapi-perf-runtime.json at the project root, when there is one)")
@@ -139,6 +140,11 @@ def run_check(args: argparse.Namespace) -> int:
     if args.config is not None and not args.config.is_file():
         raise ConfigError(f"{args.config}: no such configuration file")
     settings = apply_cli_overrides(load_settings(settings_start(paths), args.config), args)
+    if args.show_settings:
+        from .checker.show_settings import describe
+
+        emit(args, "\n".join(describe(path, settings, args.config) for path in paths))
+        return EXIT_CLEAN
     unsafe = settings.unsafe_fixes
     check = ProjectCheck(paths, settings, use_cache=not args.no_cache)
     for item in check.skipped:

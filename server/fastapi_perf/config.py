@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .analysis.findings import Finding, Severity
+from .analysis.names.modules import package_top
 from .analysis.options import AnalysisOptions
 
 if sys.version_info >= (3, 11):
@@ -332,11 +333,37 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
+_ROOT_MARKERS = ("setup.py", "setup.cfg", "Pipfile", ".git", "requirements.txt", "requirements")
+
+
+def find_project_root(start: Path) -> Path:
+    """The project root of a repository without ``pyproject.toml``: the nearest folder with a marker.
+
+    ``check app/`` in a requirements app must take the repository as the
+    root, as ``check .`` does, or the two name and follow different files.
+    Markers: ``setup.py``, ``setup.cfg``, ``Pipfile``, ``.git``, a
+    ``requirements*.txt`` or a ``requirements/`` folder. The home folder and
+    the file-system root are never taken. Without a marker, a start inside
+    a package takes the folder above its outermost package (the folder
+    Python would import it from), else the start folder is the root.
+    """
+    start = start.resolve()
+    first = start if start.is_dir() else start.parent
+    stops = {Path.home().resolve(), Path(first.anchor)}
+    for folder in (first, *first.parents):
+        if folder in stops:
+            break
+        if any((folder / marker).exists() for marker in _ROOT_MARKERS) or next(folder.glob("requirements*.txt"), None):
+            return folder
+    top = package_top(first)
+    return top.parent if top is not None else first
+
+
 def load_settings(start: Path, config_file: Path | None = None) -> Settings:
     """Settings for a run that starts at ``start`` (a file or folder)."""
     path = config_file or find_pyproject(start)
     if path is None:
-        root = start.resolve() if start.is_dir() else start.resolve().parent
+        root = find_project_root(start)
         return Settings(root=root, project_uses_fastapi=project_declares_fastapi(root, {}))
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -1,9 +1,18 @@
-"""Dotted module names for files, relative to a project root."""
+"""Dotted module names for files, found the way Python finds packages.
+
+The name must not depend on where a run started: ``check app/``,
+``check .`` and the editor must all call ``app/routers/x.py``
+``app.routers.x``, the name the project's own imports use, or none of them
+resolves (issue 13).
+"""
 
 from __future__ import annotations
 
 from hashlib import blake2b
 from pathlib import Path
+
+PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+"""A folder holding one of these is a project root, put on ``sys.path``: never part of a module name."""
 
 
 def content_digest(data: bytes) -> bytes:
@@ -14,17 +23,44 @@ def content_digest(data: bytes) -> bytes:
 def module_name_for(path: Path, root: Path | None) -> tuple[str, bool]:
     """The module name of a file and whether it is a package (``__init__.py``).
 
-    A leading ``src/`` folder is dropped, as in src layouts; a file outside
+    A file in a package is named from the outermost folder of its chain of
+    folders holding ``__init__.py`` (the chain stops below a project root).
+    Elsewhere (namespace packages, scripts) the name is relative to
+    ``root``, a leading ``src/`` dropped as in src layouts; a file outside
     the root is named by its file name alone.
     """
+    path = path.absolute()
+    top = package_top(path.parent)
+    if top is not None:
+        parts = [top.name, *path.relative_to(top).with_suffix("").parts]
+    else:
+        parts = _relative_parts(path, root)
+    is_package = bool(parts) and parts[-1] == "__init__"
+    if is_package:
+        parts = parts[:-1]
+    return ".".join(parts) or "__main__", is_package
+
+
+def package_top(folder: Path) -> Path | None:
+    """The outermost package folder whose chain reaches ``folder``, or None when ``folder`` is no package."""
+    if not (folder / "__init__.py").is_file() or _is_project_root(folder):
+        return None
+    top = folder
+    while top.parent != top and (top.parent / "__init__.py").is_file() and not _is_project_root(top.parent):
+        top = top.parent
+    return top
+
+
+def _is_project_root(folder: Path) -> bool:
+    return any((folder / marker).exists() for marker in PROJECT_MARKERS)
+
+
+def _relative_parts(path: Path, root: Path | None) -> list[str]:
     try:
-        relative = path.relative_to(root) if root else Path(path.name)
+        relative = path.relative_to(root.absolute()) if root else Path(path.name)
     except ValueError:
         relative = Path(path.name)
     parts = list(relative.with_suffix("").parts)
     if parts and parts[0] == "src" and len(parts) > 1:
         parts = parts[1:]
-    is_package = bool(parts) and parts[-1] == "__init__"
-    if is_package:
-        parts = parts[:-1]
-    return ".".join(parts) or "__main__", is_package
+    return parts

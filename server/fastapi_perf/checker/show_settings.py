@@ -1,0 +1,36 @@
+"""``fastapi-perf check --show-settings``: what was decided for a file, without checking it.
+
+Which root, settings file and module name a file gets decides which of the
+project's imports resolve and whether FastAPI rules run at all; a user who
+gets fewer findings than expected needs to see those choices (issue 13).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..analysis.names.modules import module_name_for
+from ..config import Settings, find_pyproject
+
+
+def settings_file(start: Path, config_file: Path | None) -> Path | None:
+    """The ``pyproject.toml`` ``load_settings`` reads for ``start``: the one given, else the nearest."""
+    return config_file.resolve() if config_file is not None else find_pyproject(start)
+
+
+def describe(path: Path, settings: Settings, config_file: Path | None) -> str:
+    """The settings ``path`` is checked with, one ``key: value`` a line."""
+    path = path.resolve()
+    named = path if path.is_file() else path / "__init__.py"
+    module, package = module_name_for(named, settings.root)
+    source = settings_file(path, config_file)
+    target = settings.target_version
+    lines = [
+        f"file: {path}",
+        f"settings root: {settings.root or 'none'}",
+        f"settings file: {source or 'none (defaults)'}",
+        f"module: {module}{' (package)' if package else ''}",
+        f"target version: {f'py3{target[1]}' if target else 'not set'}",
+        f"fastapi rules apply: {'yes' if settings.project_uses_fastapi else 'only in files that import fastapi'}",
+    ]
+    return "\n".join(lines) + "\n"

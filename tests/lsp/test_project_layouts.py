@@ -1,0 +1,63 @@
+"""The editor names files as the CLI does, whichever folder the workspace is rooted at (issue 13).
+
+A route in ``tests/projects/`` calls a blocking helper in another file of
+its package; the cross-file finding only appears when the server's module
+names match the project's imports.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import LanguageClient, client_capabilities
+
+from .conftest import make_config, prepare
+from .session import published
+
+PROJECTS = Path(__file__).resolve().parents[1] / "projects"
+
+LAYOUTS = [
+    ("flat", ".", "app/main.py"),
+    ("flat", "app", "app/main.py"),
+    ("monorepo", ".", "backend/app/api/users.py"),
+    ("monorepo", "backend", "backend/app/api/users.py"),
+    ("nomanifest", "inventory", "inventory/routes.py"),
+]
+"""(workspace of ``tests/projects``, the folder the editor opens, the file with the cross-file finding)."""
+
+
+@pytest_lsp.fixture(config=make_config(), params=LAYOUTS, ids=["-".join(p[:2]) for p in LAYOUTS])
+async def editor(lsp_client: LanguageClient, request, tmp_path: Path):
+    project, folder, relative = request.param
+    shutil.copytree(PROJECTS / project, tmp_path / project)
+    root = (tmp_path / project / folder).resolve()
+    prepare(lsp_client, "visual_studio_code", root)
+    (root / "pyproject.toml").unlink()  # the workspace's own manifests only
+    if (PROJECTS / project / folder / "pyproject.toml").is_file():
+        shutil.copy(PROJECTS / project / folder / "pyproject.toml", root)
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities("visual_studio_code"),
+            root_uri=root.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=project)],
+            initialization_options={"debounce": 0},
+        )
+    )
+    lsp_client.opened = tmp_path / project / relative
+    yield lsp_client
+    await lsp_client.shutdown_session()
+
+
+async def test_the_route_file_gets_the_cross_file_finding(editor) -> None:
+    path: Path = editor.opened
+    text = path.read_text(encoding="utf-8")
+    uri = path.resolve().as_uri()
+    editor.text_document_did_open(
+        types.DidOpenTextDocumentParams(types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text))
+    )
+    found = await published(editor, uri, lambda diagnostics: any(d.code == "FAP103" for d in diagnostics))
+    (chain,) = [d for d in found if d.code == "FAP103"]
+    assert "time.sleep" in chain.message
