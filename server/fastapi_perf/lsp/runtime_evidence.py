@@ -13,6 +13,7 @@ from pathlib import Path
 
 from lsprotocol import types
 
+import os
 from dataclasses import replace
 
 from ..analysis.findings import Finding, Position, Range, Related
@@ -57,8 +58,22 @@ def joined(ls: FastApiPerfServer, doc: OpenDocument, findings: list[Finding]) ->
     if report is None:
         return None
     base = report_base(report, path, doc.settings.root)
+    if os.path.realpath(doc.path) not in _files_of(report, base):
+        return None  # nothing to join: the per-statement cache of diagnostics stays in use
     result = join({doc.path: findings}, report, base, read=lambda p: _read(ls, p), enabled=doc.settings.enabled_codes)[doc.path]
     return [_with_tests(f, report, base) if f.runtime is not None and not f.runtime.observed_only else f for f in result]
+
+
+def _files_of(report: RuntimeReport, base: Path) -> frozenset[str]:
+    """The files a site of the report is in or reached from (cached with the report)."""
+    entry = _FILES.get(base)
+    if entry is None or entry[0] is not report:  # the report is held here, so its identity stays its own
+        paths = {s.path for s in report.sites} | {p for s in report.sites for p, _ in s.callers}
+        entry = _FILES[base] = (report, frozenset(os.path.realpath(base / p) for p in paths))
+    return entry[1]
+
+
+_FILES: dict = {}
 
 
 def _with_tests(finding: Finding, report: RuntimeReport, base: Path) -> Finding:
