@@ -121,3 +121,21 @@ async def test_hover_gives_the_numbers(vscode) -> None:
     assert "**FAP103**" in text
     assert "4 stalls, total 600 ms, max 150 ms" in text
     assert "`tests/test_app.py::test_root`" in text
+
+
+async def test_a_site_no_finding_covers_is_a_diagnostic_of_its_code(vscode) -> None:
+    text = APP.replace("    time.sleep(1)\n", "    compute()\n") + "\n\ndef compute():\n    return sum(range(10**8))\n"
+    path = vscode.root / DEFAULT_NAME
+    write(
+        RuntimeReport(
+            created=datetime.now(timezone.utc), rootdir=str(vscode.root), threshold_ms=50.0, detector={},
+            sites=[Site("app.py", 15, "compute", "FAP105", 1, 70.0, 70.0, ["tests/test_app.py::test_root"], [], [])],
+            tests={}, files={"app.py": hashlib.sha256(text.encode()).hexdigest()}, ignored={}, tests_run=1,
+        ),
+        path,
+    )
+    uri = open_document(vscode, text)
+    items = await until(vscode, uri, lambda ds: any("when the tests ran" in d.message for d in ds))
+    observed = next(d for d in items if "when the tests ran" in d.message)
+    assert observed.code == "FAP105" and observed.range.start.line == 14
+    assert "observed: 1 stall, max 70 ms" in observed.message
