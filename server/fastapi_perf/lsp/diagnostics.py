@@ -17,6 +17,7 @@ from lsprotocol import types
 
 from ..analysis.source.positions import split_lines
 from .convert import LineText, compact, lsp_range, to_diagnostic
+from . import runtime_evidence
 from .documents import OpenDocument
 from .session import FastApiPerfServer
 
@@ -45,6 +46,10 @@ def diagnostics_json(ls: FastApiPerfServer, doc: OpenDocument) -> list[str]:
     analysis.errors.clear()
     encoding = ls.encoding
     elsewhere = _elsewhere(ls)
+    with_runtime = runtime_evidence.joined(ls, doc, doc.shown(analysis.findings))
+    if with_runtime is not None:  # the join is over the whole file: no per-statement cache
+        doc.serialised = {}
+        return [compact(to_diagnostic(doc, f, encoding, elsewhere)) for f in with_runtime]
     before = doc.serialised
     kept: dict = {}
     result: list[str] = []

@@ -27,7 +27,7 @@ from collections.abc import Iterable
 
 from lsprotocol import types
 
-from . import diagnostics, indexing, recovery, semantic
+from . import diagnostics, indexing, recovery, runtime_evidence, semantic
 from .documents import OpenDocument
 from .session import FastApiPerfServer
 
@@ -83,6 +83,14 @@ def files_changed(ls: FastApiPerfServer, changes: list[types.FileEvent]) -> None
     changed = indexing.files_changed(ls, changes)
     if changed:
         _recheck_dependents(ls, changed)
+
+
+def runtime_report_changed(ls: FastApiPerfServer) -> None:
+    """``fastapi-perf-runtime.json`` changed: read it again, every open document is shown again."""
+    runtime_evidence.forget(ls)
+    for doc in ls.documents.values():
+        doc.parsed_again()  # a new stamp: a pull client's result id changes, the analysis is kept
+    _recheck(ls, list(ls.documents.values()))
 
 
 async def index_workspace(ls: FastApiPerfServer) -> None:

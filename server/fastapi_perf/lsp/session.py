@@ -39,6 +39,8 @@ class FastApiPerfServer(LanguageServer):
         self._engines: dict[frozenset[str], Engine] = {}
         self.collector = Collector()
         self.index: WorkspaceIndex | None = None
+        self.runtime_reports: dict = {}
+        """Loaded ``fastapi-perf-runtime.json`` by path (None: absent or malformed); runtime_evidence.py."""
         self.trusted = True
         """False (``fastapi-perf lsp --untrusted``, or ``trusted`` in ``initializationOptions``
         with anything but ``true``): never start another Python interpreter, in particular not

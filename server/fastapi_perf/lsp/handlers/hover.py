@@ -11,6 +11,8 @@ from lsprotocol import types
 
 from ...analysis.source.noqa import codes_in
 from ...rules import BY_CODE
+from ...runtime.table import format_ms
+from .. import runtime_evidence
 from ..session import FastApiPerfServer
 
 
@@ -36,11 +38,29 @@ def hover(ls: FastApiPerfServer, params: types.HoverParams) -> types.Hover | Non
     analysis = doc.current
     if analysis is None:
         return None
+    observed = runtime_markdown(ls, doc, position.line)
     for finding in doc.shown(analysis.findings):
         if finding.code and finding.range.start <= position <= finding.range.end:
-            if hover := _markdown(rule_markdown(finding.code)):
+            if hover := _markdown("\n\n".join(t for t in (rule_markdown(finding.code), observed) if t)):
                 return hover
-    return None
+    return _markdown(observed)
+
+
+def runtime_markdown(ls: FastApiPerfServer, doc, line: int) -> str | None:
+    """What the tests saw on this line (``fastapi-perf-runtime.json``), numbers in full."""
+    parts = []
+    for finding in runtime_evidence.evidence_at(ls, doc, line):
+        runtime = finding.runtime
+        text = (
+            f"**Observed at run time** ({finding.code}): {runtime.stalls} stall{'s' if runtime.stalls != 1 else ''}, "
+            f"total {format_ms(runtime.total_ms)} ms, max {format_ms(runtime.max_ms)} ms"
+        )
+        if runtime.stale:
+            text += " (stale: the file changed after the tests ran)"
+        if runtime.tests:
+            text += "\n\n" + "\n".join(f"- `{test}`" for test in runtime.tests)
+        parts.append(text)
+    return "\n\n".join(parts) or None
 
 
 def _markdown(text: str | None) -> types.Hover | None:

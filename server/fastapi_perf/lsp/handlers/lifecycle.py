@@ -19,6 +19,7 @@ from ..settings import trusted_from
 WATCHERS = [
     types.FileSystemWatcher(glob_pattern="**/pyproject.toml"),
     types.FileSystemWatcher(glob_pattern="**/*.py"),
+    types.FileSystemWatcher(glob_pattern="**/fastapi-perf-runtime.json"),
 ]
 
 

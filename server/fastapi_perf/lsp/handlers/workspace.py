@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from .. import scheduler
+from .. import runtime_evidence, scheduler
 from ..configuration import pull_configuration
 from ..session import CONFIG_SECTION, FastApiPerfServer
 
@@ -25,6 +25,11 @@ async def did_change_configuration(ls: FastApiPerfServer, params: types.DidChang
 
 
 def did_change_watched_files(ls: FastApiPerfServer, params: types.DidChangeWatchedFilesParams) -> None:
+    if any(runtime_evidence.is_report(change.uri) for change in params.changes):
+        scheduler.runtime_report_changed(ls)
+        params = types.DidChangeWatchedFilesParams(changes=[c for c in params.changes if not runtime_evidence.is_report(c.uri)])
+        if not params.changes:
+            return
     if any(change.uri.endswith("pyproject.toml") for change in params.changes):
         scheduler.settings_changed(ls)
     else:
