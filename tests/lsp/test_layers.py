@@ -16,7 +16,7 @@ LAYERS = [
     {"messages", "parent"},
     {"protocol", "memory", "settings", "documents"},
     {"session", "recovery"},
-    {"convert"},
+    {"convert", "runtime_evidence"},
     {"diagnostics", "fixes", "configuration", "semantic", "indexing"},
     {"scheduler"},
     {f"handlers.{p.stem}" for p in (LSP / "handlers").glob("*.py") if p.stem != "__init__"},
