@@ -16,8 +16,8 @@ from pathlib import Path
 from lsprotocol import types
 
 from ..analysis.source.positions import split_lines
-from .convert import LineText, compact, lsp_range, to_diagnostic
 from . import runtime_evidence
+from .convert import LineText, compact, lsp_range, to_diagnostic
 from .documents import OpenDocument
 from .session import FastApiPerfServer
 

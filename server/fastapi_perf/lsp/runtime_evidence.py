@@ -9,12 +9,11 @@ buffer edited since the tests ran makes its evidence stale.
 
 from __future__ import annotations
 
+import os
+from dataclasses import replace
 from pathlib import Path
 
 from lsprotocol import types
-
-import os
-from dataclasses import replace
 
 from ..analysis.findings import Finding, Position, Range, Related
 from ..runtime.checking import report_base
@@ -24,6 +23,8 @@ from .documents import OpenDocument, path_of
 from .session import FastApiPerfServer
 
 _MISSING = object()
+_FILES: dict[Path, tuple[RuntimeReport, frozenset[str]]] = {}
+"""Per report base: the report and the real paths of the files its sites are in or reached from."""
 
 
 def report_path(ls: FastApiPerfServer, doc: OpenDocument) -> Path | None:
@@ -72,8 +73,6 @@ def _files_of(report: RuntimeReport, base: Path) -> frozenset[str]:
         entry = _FILES[base] = (report, frozenset(os.path.realpath(base / p) for p in paths))
     return entry[1]
 
-
-_FILES: dict = {}
 
 
 def _with_tests(finding: Finding, report: RuntimeReport, base: Path) -> Finding:
