@@ -85,6 +85,7 @@ def test_show_settings_reports_the_pyproject_and_its_target(tmp_path: Path) -> N
     run = fastapi_perf("check", "--show-settings", "src/shop/db.py", cwd=root)
     assert run.returncode == 0, run.stderr
     lines = dict(line.split(": ", 1) for line in run.stdout.splitlines())
-    assert lines["settings file"] == str(pyproject.resolve())
+    assert lines["settings file"] == "none (defaults)"  # no [tool.fastapi-perf] table: not a settings file
+    assert lines["project file"] == str(pyproject.resolve())
     assert lines["module"] == "shop.db"
     assert lines["target version"] == "py310"

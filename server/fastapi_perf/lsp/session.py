@@ -16,7 +16,7 @@ from pygls.lsp.server import LanguageServer
 from .. import __version__
 from ..analysis.engine.dispatch import Engine
 from ..analysis.workspace.index import WorkspaceIndex
-from ..config import ConfigError, Settings, load_settings
+from ..config import ConfigError, Settings, SettingsResolver
 from ..rules import ALL_RULES
 from .documents import OpenDocument
 from .memory import Collector
@@ -36,6 +36,7 @@ class FastApiPerfServer(LanguageServer):
         self.editor = EditorSettings()
         self.pull_mode = False
         self._project_settings: dict[Path | None, Settings] = {}
+        self._resolver = SettingsResolver()
         self._engines: dict[frozenset[str], Engine] = {}
         self.collector = Collector()
         self.index: WorkspaceIndex | None = None
@@ -61,15 +62,17 @@ class FastApiPerfServer(LanguageServer):
         return True
 
     def forget_project_settings(self) -> None:
-        """A ``pyproject.toml`` changed: read them again when next asked."""
+        """A settings file changed: read them again when next asked."""
         self._project_settings.clear()
+        self._resolver = SettingsResolver()
 
     def settings_for(self, path: Path | None) -> Settings:
+        """A file's settings: from its nearest settings file, as the CLI picks it (``SettingsResolver``)."""
         start = path.parent if path is not None else None
         key = start
         if key not in self._project_settings:
             try:
-                project = load_settings(start) if start is not None and start.exists() else Settings()
+                project = self._resolver.for_folder(start) if start is not None and start.exists() else Settings()
             except ConfigError as error:
                 self.show_warning(f"fastapi-perf: {error}; using the defaults")
                 project = Settings(root=start)

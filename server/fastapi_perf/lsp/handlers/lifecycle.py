@@ -18,6 +18,7 @@ from ..settings import trusted_from
 
 WATCHERS = [
     types.FileSystemWatcher(glob_pattern="**/pyproject.toml"),
+    types.FileSystemWatcher(glob_pattern="**/{fastapi-perf.toml,.fastapi-perf.toml}"),
     types.FileSystemWatcher(glob_pattern="**/*.py"),
     types.FileSystemWatcher(glob_pattern="**/fastapi-perf-runtime.json"),
 ]

@@ -30,7 +30,7 @@ def did_change_watched_files(ls: FastApiPerfServer, params: types.DidChangeWatch
         params = types.DidChangeWatchedFilesParams(changes=[c for c in params.changes if not runtime_evidence.is_report(c.uri)])
         if not params.changes:
             return
-    if any(change.uri.endswith("pyproject.toml") for change in params.changes):
+    if any(change.uri.endswith(("pyproject.toml", "fastapi-perf.toml")) for change in params.changes):  # .fastapi-perf.toml too
         scheduler.settings_changed(ls)
     else:
         scheduler.files_changed(ls, list(params.changes))
