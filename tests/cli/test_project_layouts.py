@@ -23,6 +23,7 @@ CROSS_FILE = {
     "srclayout": ["src/shop/api.py"],
     "monorepo": ["backend/app/api/users.py"],
     "nomanifest": ["inventory/routes.py"],
+    "nested": ["backend/app/api/users.py"],
 }
 """The files whose route reaches ``time.sleep`` in another file (FAP103)."""
 
