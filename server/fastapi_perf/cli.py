@@ -139,8 +139,9 @@ def run_check(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     if args.config is not None and not args.config.is_file():
         raise ConfigError(f"{args.config}: no such configuration file")
-    resolver = SettingsResolver(args.config, adjust=lambda loaded: apply_cli_overrides(loaded, args))
-    settings = resolver.for_path(settings_start(paths))
+    start = settings_start(paths)
+    resolver = SettingsResolver(args.config, adjust=lambda loaded: apply_cli_overrides(loaded, args), start=start)
+    settings = resolver.for_path(start)
     if args.show_settings:
         from .checker.show_settings import describe
 

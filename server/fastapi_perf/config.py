@@ -361,10 +361,19 @@ def find_project_root(start: Path) -> Path:
     for folder in (first, *first.parents):
         if folder in stops:
             break
-        if any((folder / marker).exists() for marker in _ROOT_MARKERS) or next(folder.glob("requirements*.txt"), None):
+        if _marked(folder):
             return folder
     top = package_top(first)
     return top.parent if top is not None else first
+
+
+def _marked(folder: Path) -> bool:
+    return any((folder / marker).exists() for marker in _ROOT_MARKERS) or next(folder.glob("requirements*.txt"), None) is not None
+
+
+def _unmarked_loose_folder(folder: Path, root: Path) -> bool:
+    """Whether ``find_project_root`` took ``folder`` for want of anything better: no marker, no package."""
+    return root == folder and not _marked(folder)
 
 
 SETTINGS_FILES = (".fastapi-perf.toml", "fastapi-perf.toml")
@@ -408,9 +417,13 @@ class SettingsResolver:
     ``adjust`` is applied to each (the CLI's flags, the MCP's ``select``).
     """
 
-    def __init__(self, config_file: Path | None = None, adjust: Callable[[Settings], Settings] | None = None) -> None:
+    def __init__(
+        self, config_file: Path | None = None, adjust: Callable[[Settings], Settings] | None = None, start: Path | None = None
+    ) -> None:
+        """``start``: where the run starts; its root serves the folders under it that nothing else roots."""
         self.config_file = config_file.resolve() if config_file is not None else None
         self.adjust = adjust
+        self.start_root = find_project_root(start) if start is not None and find_pyproject(start) is None else None
         self._folders: dict[Path, Settings] = {}
         self._pyprojects: dict[Path, Path | None] = {}
         self._settings_files: dict[Path, Path | None] = {}
@@ -432,7 +445,7 @@ class SettingsResolver:
             real = folder.resolve()
             project = self._nearest(real, self._pyprojects, _pyproject_in)
             source = self.config_file or self._nearest(real, self._settings_files, self._settings_file_in)
-            fallback_root = None if project is not None else find_project_root(real)
+            fallback_root = None if project is not None else self._loose_root(real)
             key = (project, source, fallback_root)
             settings = self._loaded.get(key)
             if settings is None:
@@ -440,9 +453,18 @@ class SettingsResolver:
             self._folders[folder] = settings
         return settings
 
-    def settings_file_of(self, path: Path) -> Path | None:
-        """The file the settings of ``path`` come from (None: the defaults)."""
-        return self.for_path(path).settings_file
+    def _loose_root(self, folder: Path) -> Path:
+        """The root of a folder without a ``pyproject.toml`` above it.
+
+        Where no marker and no package decide it, the folder would be its own
+        root; under the run's start its root is taken instead, as when one
+        ``Settings`` served the whole run.
+        """
+        root = find_project_root(folder)
+        start = self.start_root
+        if start is not None and folder != start and folder.is_relative_to(start) and _unmarked_loose_folder(folder, root):
+            return start
+        return root
 
     def _load(self, project: Path | None, source: Path | None, fallback_root: Path | None) -> Settings:
         data = self._read(project) if project is not None else {}
@@ -450,6 +472,8 @@ class SettingsResolver:
         if source is not None:
             table = settings_table(source, self._read(source)) or {}
             where = f"[tool.{SECTION}] in {source}" if source.name == "pyproject.toml" else str(source)
+            if source.name != "pyproject.toml" and "tool" in table:
+                raise ConfigError(f"{source}: its keys go at the top level, without a [tool.{SECTION}] header")
             values = parse_table(table, where)
         if "target_version" not in values:
             target = declared_python(data)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..checker.fixing import allowed
-from ..checker.project_check import ProjectCheck
+from ..checker.project_check import ProjectCheck, settings_start
 from ..config import ConfigError, SettingsResolver, validate_selector
 from ..report import Reported, display_path
 from ..report.diffs import fix_diff, unified_diff
@@ -133,7 +133,8 @@ class Workspace:
         selected = self._selectors(select, "select")
         adjust = (lambda settings: settings.with_overrides(select=selected)) if selected else None
         try:
-            return ProjectCheck(targets, SettingsResolver(adjust=adjust), jobs=1, readable=self._inside)
+            resolver = SettingsResolver(adjust=adjust, start=settings_start(targets))
+            return ProjectCheck(targets, resolver, jobs=1, readable=self._inside)
         except ConfigError as error:
             raise WorkspaceError(f"configuration: {error}") from error
 
