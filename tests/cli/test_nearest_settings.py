@@ -134,3 +134,27 @@ def test_show_settings_names_the_file_that_applies(repo: Path) -> None:
     overridden = show("backend/app/legacy.py", "--config", "ci.toml", cwd=repo)
     assert overridden["settings file"] == str(real / "ci.toml")
     assert overridden["settings root"] == str(real / "backend")
+
+
+def test_a_cached_result_is_renewed_when_the_settings_a_helper_was_summarised_with_change(repo: Path) -> None:
+    """``users.py`` (backend's settings) calls a helper of ``app/reports`` (its own settings file)."""
+    reports = repo / "backend" / "app" / "reports"
+    (reports / "pdf.py").write_text("import slowlib\n\n\ndef render():\n    return slowlib.render()\n", encoding="utf-8")
+    users = repo / "backend" / "app" / "api" / "users.py"
+    users.write_text(
+        users.read_text(encoding="utf-8").replace("from app import crud\n", "from app import crud\nfrom app.reports import pdf\n")
+        + '\n\n@router.get("/report")\nasync def report():\n    return pdf.render()\n',
+        encoding="utf-8",
+    )
+
+    def blocking_rows() -> set[int]:
+        run = fastapi_perf("check", "app/api/users.py", "--output-format", "json", "--exit-zero", cwd=repo / "backend")
+        assert run.returncode == 0, run.stderr
+        return {item["location"]["row"] for item in json.loads(run.stdout) if item["code"] == "FAP107"}
+
+    before = blocking_rows()
+    assert blocking_rows() == before  # from the cache
+    settings = reports / ".fastapi-perf.toml"
+    settings.write_text(settings.read_text(encoding="utf-8") + 'extend-blocking-calls = { FAP107 = ["slowlib.render"] }\n', encoding="utf-8")
+    after = blocking_rows()
+    assert len(after) == len(before) + 1, (before, after)

@@ -89,11 +89,14 @@ class ProjectCheck:
         """One module map and index for the run, each file named from its own project root."""
         modules: dict[str, Path] = {}
         by_folder: dict[Path, AnalysisOptions] = {}
+        seen = {id(own): own for own, _ in self.groups}
         for path in self.project_files:
             own = self.settings_of(path)
+            seen.setdefault(id(own), own)
             modules.setdefault(module_name_for(path, own.root)[0], path)
             by_folder.setdefault(path.parent, own.options)
-        salt = "\n".join(sorted(own.fingerprint() for own, _ in self.groups)) if len(self.groups) > 1 else ""
+        # A cached result depends on the settings the other files were summarised with, too.
+        salt = "\n".join(sorted(own.fingerprint() for own in seen.values())) if len(seen) > 1 else ""
         return SharedFiles(modules, FolderOptions(by_folder, self.settings.options), salt)
 
     def run(self, progress: Callable[[int, int], None] | None = None) -> list[FileOutcome]:
