@@ -147,7 +147,6 @@ def run_check(args: argparse.Namespace) -> int:
 
         emit(args, "\n".join(describe(path, resolver.for_path(path)) for path in paths))
         return EXIT_CLEAN
-    unsafe = settings.unsafe_fixes
     check = ProjectCheck(paths, resolver, use_cache=not args.no_cache)
     for item in check.skipped:
         print(f"fastapi-perf: warning: {display_path(item.path.absolute(), cwd)}: {item.reason}", file=sys.stderr)
@@ -163,7 +162,7 @@ def run_check(args: argparse.Namespace) -> int:
         for outcome in outcomes:
             name = display_path(outcome.path, cwd)
             try:
-                fixed = check.fix(outcome, unsafe)
+                fixed = check.fix(outcome, check.unsafe_fixes(outcome.path))
             except (OSError, UnicodeDecodeError) as error:
                 not_written.append(f"{name}: cannot read it again to fix it: {error}")
                 continue
@@ -199,8 +198,8 @@ def run_check(args: argparse.Namespace) -> int:
             print(f"Would fix {fixed_count} finding{'s' if fixed_count != 1 else ''}.", file=sys.stderr)
         return EXIT_FINDINGS if fixed_count and not args.exit_zero else EXIT_CLEAN
 
-    reported = check.reported(outcomes, unsafe)
-    hidden_unsafe = 0 if unsafe else sum(1 for r in reported if r.finding.fix and allowed(r.finding.fix, True) and not r.fixable)
+    reported = check.reported(outcomes)  # unsafe fixes count where the file's own settings allow them
+    hidden_unsafe = sum(1 for r in reported if r.finding.fix and allowed(r.finding.fix, True) and not r.fixable)
     checked = sum(1 for o in outcomes if not o.problem)
     write_report(args, reported, settings, cwd, hidden_unsafe, fixed_count, checked)
     if not_written:

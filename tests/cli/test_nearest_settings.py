@@ -158,3 +158,15 @@ def test_a_cached_result_is_renewed_when_the_settings_a_helper_was_summarised_wi
     settings.write_text(settings.read_text(encoding="utf-8") + 'extend-blocking-calls = { FAP107 = ["slowlib.render"] }\n', encoding="utf-8")
     after = blocking_rows()
     assert len(after) == len(before) + 1, (before, after)
+
+
+@pytest.mark.parametrize(("owner", "summary"), [
+    ("backend/pyproject.toml", "[*] 4 fixable with the `--fix` option."),  # the three unsafe fixes are backend's
+    ("pyproject.toml", "3 more fixes available with `--unsafe-fixes`."),  # the root's unsafe-fixes is not backend's
+])
+def test_unsafe_fixes_is_each_files_own(repo: Path, owner: str, summary: str) -> None:
+    settings = repo / owner
+    settings.write_text(settings.read_text(encoding="utf-8") + "unsafe-fixes = true\n", encoding="utf-8")
+    run = fastapi_perf("check", ".", "--no-cache", cwd=repo)
+    assert run.returncode == 1, run.stderr
+    assert summary in run.stdout, run.stdout

@@ -42,7 +42,7 @@ class Workspace:
         with self._lock:
             check = self._check(targets, select)
             outcomes = check.run()
-            reported = check.reported(outcomes, check.settings.unsafe_fixes)
+            reported = check.reported(outcomes)  # unsafe fixes count where each file's settings allow them
         findings = to_dicts(reported, self.root)
         texts: dict[Path, str | None] = {}
         for item, record in zip(reported, findings):

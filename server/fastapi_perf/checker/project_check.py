@@ -113,12 +113,18 @@ class ProjectCheck:
         """The outcome's findings less those ``per-file-ignores`` silences."""
         return self.settings_of(outcome.path).without_ignored(outcome.path, outcome.findings)
 
-    def reported(self, outcomes: Sequence[FileOutcome], unsafe: bool) -> list[Reported]:
-        return [
-            Reported(o.path, f, self.settings_of(o.path).severity_of(f.code), allowed(f.fix, unsafe))
-            for o in outcomes
-            for f in self.findings(o)
-        ]
+    def unsafe_fixes(self, path: Path) -> bool:
+        """Whether the file's own settings (``unsafe-fixes``, or ``--unsafe-fixes`` over them) allow unsafe fixes."""
+        return self.settings_of(path).unsafe_fixes
+
+    def reported(self, outcomes: Sequence[FileOutcome], unsafe: bool | None = None) -> list[Reported]:
+        """``unsafe``: whether unsafe fixes count as fixable; None: as each file's settings say."""
+        reported = []
+        for outcome in outcomes:
+            own = self.settings_of(outcome.path)
+            allow = own.unsafe_fixes if unsafe is None else unsafe
+            reported += [Reported(outcome.path, f, own.severity_of(f.code), allowed(f.fix, allow)) for f in self.findings(outcome)]
+        return reported
 
     def fix(
         self, outcome: FileOutcome, unsafe: bool, keep: Callable[[Finding], bool] | None = None
