@@ -230,6 +230,7 @@ def write_report(
     args, reported: list[Reported], settings: Settings, cwd: Path, hidden_unsafe: int, fixed: int, checked: int
 ) -> None:
     from .report import github, json_output, sarif, text
+    from .report.repository import report_root
 
     if args.output_format == "text" and not checked and not reported:
         if not args.quiet:  # "All checks passed!" would claim checks that never ran
@@ -241,9 +242,9 @@ def write_report(
     elif args.output_format == "json":
         emit(args, json_output.render(reported))
     elif args.output_format == "sarif":
-        emit(args, sarif.render(reported, settings.root or cwd))
+        emit(args, sarif.render(reported, report_root(settings.root, cwd)))
     elif args.output_format == "github":
-        emit(args, github.render(reported, cwd))
+        emit(args, github.render(reported, report_root(settings.root, cwd)))
     elif args.output_format == "html":
         from .report import html
 

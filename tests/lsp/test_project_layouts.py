@@ -20,18 +20,19 @@ from .session import published
 PROJECTS = Path(__file__).resolve().parents[1] / "projects"
 
 LAYOUTS = [
-    ("flat", ".", "app/main.py"),
-    ("flat", "app", "app/main.py"),
-    ("monorepo", ".", "backend/app/api/users.py"),
-    ("monorepo", "backend", "backend/app/api/users.py"),
-    ("nomanifest", "inventory", "inventory/routes.py"),
+    ("flat", ".", "app/main.py", "FAP103", "time.sleep"),
+    ("flat", "app", "app/main.py", "FAP103", "time.sleep"),
+    ("monorepo", ".", "backend/app/api/users.py", "FAP103", "time.sleep"),
+    ("monorepo", "backend", "backend/app/api/users.py", "FAP103", "time.sleep"),
+    ("nomanifest", "inventory", "inventory/routes.py", "FAP103", "time.sleep"),
+    ("namespace", ".", "code/acme/orders/routes.py", "FAP104", "shutil.make_archive"),
 ]
-"""(workspace of ``tests/projects``, the folder the editor opens, the file with the cross-file finding)."""
+"""(workspace of ``tests/projects``, the folder the editor opens, the file with the cross-file finding, its code, its call)."""
 
 
 @pytest_lsp.fixture(config=make_config(), params=LAYOUTS, ids=["-".join(p[:2]) for p in LAYOUTS])
 async def editor(lsp_client: LanguageClient, request, tmp_path: Path):
-    project, folder, relative = request.param
+    project, folder, relative, code, call = request.param
     shutil.copytree(PROJECTS / project, tmp_path / project)
     root = (tmp_path / project / folder).resolve()
     prepare(lsp_client, "visual_studio_code", root)
@@ -47,6 +48,7 @@ async def editor(lsp_client: LanguageClient, request, tmp_path: Path):
         )
     )
     lsp_client.opened = tmp_path / project / relative
+    lsp_client.expected = (code, call)
     yield lsp_client
     await lsp_client.shutdown_session()
 
@@ -58,9 +60,10 @@ async def test_the_route_file_gets_the_cross_file_finding(editor) -> None:
     editor.text_document_did_open(
         types.DidOpenTextDocumentParams(types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text))
     )
-    found = await published(editor, uri, lambda diagnostics: any(d.code == "FAP103" for d in diagnostics))
-    (chain,) = [d for d in found if d.code == "FAP103"]
-    assert "time.sleep" in chain.message
+    code, call = editor.expected
+    found = await published(editor, uri, lambda diagnostics: any(d.code == code for d in diagnostics))
+    (chain,) = [d for d in found if d.code == code]
+    assert call in chain.message
 
 
 NESTED = {

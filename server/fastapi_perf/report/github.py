@@ -1,4 +1,8 @@
-"""``--output-format github``: GitHub Actions workflow commands that annotate the diff."""
+"""``--output-format github``: GitHub Actions workflow commands that annotate the diff.
+
+Paths are relative to the repository root (``report/repository.py``), which
+GitHub resolves them against, whichever folder the step ran in.
+"""
 
 from __future__ import annotations
 
@@ -19,11 +23,12 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render(reported: Sequence[Reported], cwd: Path) -> str:
+def render(reported: Sequence[Reported], root: Path) -> str:
     lines = []
+    root = root.resolve()
     for item in reported:
         f = item.finding
-        path = display_path(item.path, cwd)
+        path = display_path(item.path.resolve(), root)
         title = f"fastapi-perf ({f.code})"
         properties = ",".join(
             [

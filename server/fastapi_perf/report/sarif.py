@@ -30,7 +30,7 @@ def _rule_descriptor(rule) -> dict:
 
 def _uri(path: Path, root: Path) -> tuple[str, str | None]:
     try:
-        return path.relative_to(root).as_posix(), "%SRCROOT%"
+        return path.resolve().relative_to(root.resolve()).as_posix(), "%SRCROOT%"
     except ValueError:
         return path.resolve().as_uri(), None
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from hashlib import blake2b
 from pathlib import Path
 
+from .source_roots import declared_source_roots, name_from_source_roots
+
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 """A folder holding one of these is a project root, put on ``sys.path``: never part of a module name."""
 
@@ -23,18 +25,25 @@ def content_digest(data: bytes) -> bytes:
 def module_name_for(path: Path, root: Path | None) -> tuple[str, bool]:
     """The module name of a file and whether it is a package (``__init__.py``).
 
-    A file in a package is named from the outermost folder of its chain of
-    folders holding ``__init__.py`` (the chain stops below a project root).
-    Elsewhere (namespace packages, scripts) the name is relative to
-    ``root``, a leading ``src/`` dropped as in src layouts; a file outside
-    the root is named by its file name alone.
+    A folder the build maps to another package name (setuptools
+    ``package-dir = {"acme" = "lib/acme_src"}``, Hatch ``sources``) names
+    its files first. Then a file in a package is named from the outermost
+    folder of its chain of folders holding ``__init__.py`` (the chain stops
+    below a project root). Elsewhere (namespace packages, scripts) the name
+    is relative to the innermost declared source root holding the file,
+    else to ``root`` with a leading ``src/`` dropped as in src layouts; a
+    file outside the root is named by its file name alone.
     """
     path = path.absolute()
-    top = package_top(path.parent)
-    if top is not None:
+    declared = declared_source_roots(root) if root is not None else ()
+    renamed = name_from_source_roots(path, tuple(entry for entry in declared if entry.prefix))
+    top = package_top(path.parent) if renamed is None else None
+    if renamed is not None:
+        parts = renamed
+    elif top is not None:
         parts = [top.name, *path.relative_to(top).with_suffix("").parts]
     else:
-        parts = _relative_parts(path, root)
+        parts = name_from_source_roots(path, declared) or _relative_parts(path, root)
     is_package = bool(parts) and parts[-1] == "__init__"
     if is_package:
         parts = parts[:-1]
