@@ -136,8 +136,8 @@ def test_show_settings_names_the_file_that_applies(repo: Path) -> None:
     assert overridden["settings root"] == str(real / "backend")
 
 
-def test_a_cached_result_is_renewed_when_the_settings_a_helper_was_summarised_with_change(repo: Path) -> None:
-    """``users.py`` (backend's settings) calls a helper of ``app/reports`` (its own settings file)."""
+def add_report_helper(repo: Path) -> Path:
+    """A route of ``users.py`` (backend's settings) that calls a helper of ``app/reports`` (its own settings file)."""
     reports = repo / "backend" / "app" / "reports"
     (reports / "pdf.py").write_text("import slowlib\n\n\ndef render():\n    return slowlib.render()\n", encoding="utf-8")
     users = repo / "backend" / "app" / "api" / "users.py"
@@ -146,6 +146,17 @@ def test_a_cached_result_is_renewed_when_the_settings_a_helper_was_summarised_wi
         + '\n\n@router.get("/report")\nasync def report():\n    return pdf.render()\n',
         encoding="utf-8",
     )
+    return reports
+
+
+def declare_render_blocking(reports: Path) -> None:
+    settings = reports / ".fastapi-perf.toml"
+    settings.write_text(settings.read_text(encoding="utf-8") + 'extend-blocking-calls = { FAP107 = ["slowlib.render"] }\n', encoding="utf-8")
+
+
+def test_a_cached_result_is_renewed_when_the_settings_a_helper_was_summarised_with_change(repo: Path) -> None:
+    """``users.py`` (backend's settings) calls a helper of ``app/reports`` (its own settings file)."""
+    reports = add_report_helper(repo)
 
     def blocking_rows() -> set[int]:
         run = fastapi_perf("check", "app/api/users.py", "--output-format", "json", "--exit-zero", cwd=repo / "backend")
@@ -154,8 +165,7 @@ def test_a_cached_result_is_renewed_when_the_settings_a_helper_was_summarised_wi
 
     before = blocking_rows()
     assert blocking_rows() == before  # from the cache
-    settings = reports / ".fastapi-perf.toml"
-    settings.write_text(settings.read_text(encoding="utf-8") + 'extend-blocking-calls = { FAP107 = ["slowlib.render"] }\n', encoding="utf-8")
+    declare_render_blocking(reports)
     after = blocking_rows()
     assert len(after) == len(before) + 1, (before, after)
 
@@ -170,3 +180,21 @@ def test_unsafe_fixes_is_each_files_own(repo: Path, owner: str, summary: str) ->
     run = fastapi_perf("check", ".", "--no-cache", cwd=repo)
     assert run.returncode == 1, run.stderr
     assert summary in run.stdout, run.stdout
+
+
+def test_worker_processes_give_each_group_the_same_findings(repo: Path, monkeypatch, capsys) -> None:
+    """Each group's workers summarise the other files with their own settings too (``FolderOptions``)."""
+    from fastapi_perf.checker import runner
+    from fastapi_perf.cli import main
+
+    declare_render_blocking(add_report_helper(repo))
+    monkeypatch.setattr(runner, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(runner.os, "cpu_count", lambda: 2)
+    monkeypatch.chdir(repo)
+    assert main(["check", ".", "--no-cache", "--output-format", "json", "--exit-zero"]) == 0
+    found: dict[str, set[str]] = {}
+    for item in json.loads(capsys.readouterr().out):
+        name = (repo / item["filename"]).resolve().relative_to(repo.resolve()).as_posix()
+        found.setdefault(name, set()).add((item["code"], item["location"]["row"]))
+    assert {name: {code for code, _ in items} for name, items in found.items()} == EXPECTED
+    assert ("FAP107", 21) in found["backend/app/api/users.py"]  # pdf.render() blocks by app/reports' own settings
