@@ -153,6 +153,12 @@ def test_a_sub_project_one_level_below_the_repository_root_counts(tmp_path: Path
     assert gated(make_project(tmp_path / "mono", files))
 
 
+@pytest.mark.parametrize("folder", ["examples", "docs", "tests"])
+def test_the_examples_docs_and_tests_below_do_not(tmp_path: Path, folder: str) -> None:
+    files = {"pyproject.toml": "[project]\nname = 'lib'\n", f"{folder}/requirements.txt": "fastapi\n"}
+    assert not gated(make_project(tmp_path / "lib", files))
+
+
 def test_two_levels_below_do_not(tmp_path: Path) -> None:
     files = {"pyproject.toml": "[project]\nname = 'mono'\n", "services/backend/requirements.txt": "fastapi\n"}
     assert not gated(make_project(tmp_path / "mono", files))

@@ -13,7 +13,9 @@ includes, ``Pipfile``, and an unpacked distribution's
 The search starts at the project root and walks up to the repository root
 (the folder holding ``.git``), never reading the home folder or the
 file-system root; at the repository root the folders one level down are
-read too, so a monorepo's ``backend/pyproject.toml`` counts. The nearest
+read too, so a monorepo's ``backend/pyproject.toml`` counts (not
+``docs/``, ``examples/`` or ``tests/``: an example app that uses FastAPI
+does not make a library a FastAPI project). The nearest
 manifest that declares FastAPI is the one the ``Verdict`` names.
 """
 
@@ -93,11 +95,16 @@ def _search_folders(root: Path) -> Iterator[Path]:
             return
 
 
+_NOT_SUB_PROJECTS = frozenset({"docs", "doc", "examples", "example", "tests", "test", "node_modules"})
+"""Folders below a repository root whose manifests serve the docs, examples or tests, not the project's code."""
+
+
 def _children(folder: Path) -> list[Path]:
     try:
-        return sorted(c for c in folder.iterdir() if c.is_dir() and not c.name.startswith(".") and c.name != "node_modules")
+        children = [c for c in folder.iterdir() if c.is_dir() and not c.name.startswith(".")]
     except OSError:
         return []
+    return sorted(c for c in children if c.name.lower() not in _NOT_SUB_PROJECTS)
 
 
 def _manifests(folder: Path) -> Iterator[Path]:
