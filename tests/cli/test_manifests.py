@@ -159,6 +159,13 @@ def test_the_examples_docs_and_tests_below_do_not(tmp_path: Path, folder: str) -
     assert not gated(make_project(tmp_path / "lib", files))
 
 
+def test_without_git_the_project_root_stands_for_the_repository_root(tmp_path: Path) -> None:
+    files = {"pyproject.toml": "[project]\nname = 'mono'\n", "server/pyproject.toml": "[project]\ndependencies = ['fastapi']\n"}
+    project = make_project(tmp_path / "mono", files)
+    (project / ".git").rmdir()  # a source archive: no repository folder
+    assert gated(project)
+
+
 def test_two_levels_below_do_not(tmp_path: Path) -> None:
     files = {"pyproject.toml": "[project]\nname = 'mono'\n", "services/backend/requirements.txt": "fastapi\n"}
     assert not gated(make_project(tmp_path / "mono", files))

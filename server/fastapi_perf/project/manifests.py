@@ -11,9 +11,9 @@ includes, ``Pipfile``, and an unpacked distribution's
 ``*.dist-info/METADATA`` or ``*.egg-info/requires.txt``.
 
 The search starts at the project root and walks up to the repository root
-(the folder holding ``.git``), never reading the home folder or the
-file-system root; at the repository root the folders one level down are
-read too, so a monorepo's ``backend/pyproject.toml`` counts (not
+(the folder holding ``.git``, else the project root stands for it), never
+reading the home folder or the file-system root; at the repository root
+the folders one level down are read too, so a monorepo's ``backend/pyproject.toml`` counts (not
 ``docs/``, ``examples/`` or ``tests/``: an example app that uses FastAPI
 does not make a library a FastAPI project). The nearest
 manifest that declares FastAPI is the one the ``Verdict`` names.
@@ -84,15 +84,21 @@ def _verdict(root: Path) -> Verdict:
 
 
 def _search_folders(root: Path) -> Iterator[Path]:
-    """``root`` and its parents up to the repository root, then the folders one level below that."""
+    """``root`` and its parents up to the repository root, then the folders one level below that.
+
+    Without a ``.git`` folder (a source archive, an unpacked sdist) the
+    project root stands for the repository root.
+    """
     stops = {Path.home().resolve(), Path(root.anchor)}
+    top = root
     for folder in (root, *root.parents):
         if folder in stops:
-            return
+            break
         yield folder
         if (folder / ".git").exists():
-            yield from (child for child in _children(folder) if child != root and child not in root.parents)
-            return
+            top = folder
+            break
+    yield from (child for child in _children(top) if child != root and child not in root.parents)
 
 
 _NOT_SUB_PROJECTS = frozenset({"docs", "doc", "examples", "example", "tests", "test", "node_modules"})
