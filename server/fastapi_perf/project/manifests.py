@@ -21,9 +21,6 @@ manifest that declares FastAPI is the one the ``Verdict`` names.
 
 from __future__ import annotations
 
-import ast
-import configparser
-import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -31,7 +28,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .requirements import any_fastapi, is_fastapi, metadata_declares, requirements_file_declares, requires_txt_declares
+from .requirements import any_fastapi, metadata_declares, requirements_file_declares, requires_txt_declares
+from .setup_files import setup_cfg_declares, setup_py_declares
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -139,20 +137,23 @@ def _toml(path: Path) -> dict[str, Any]:
 
 def _pyproject_groups(data: Mapping[str, Any]) -> Iterator[object]:
     """Each list of requirement strings, or table keyed by distribution name, of a ``pyproject.toml``."""
-    table = lambda value, *keys: _get(value, *keys, default={})  # noqa: E731
-    project, tool = table(data, "project"), table(data, "tool")
+    project, tool = _table(data, "project"), _table(data, "tool")
     yield _get(project, "dependencies", default=[])
-    yield from _values(table(project, "optional-dependencies"))
-    yield from _values(table(data, "dependency-groups"))  # PEP 735; {include-group = …} entries are skipped
-    poetry = table(tool, "poetry")
-    yield table(poetry, "dependencies")  # keys are names: a table iterates over them
-    yield table(poetry, "dev-dependencies")
-    yield from (table(group, "dependencies") for group in _values(table(poetry, "group")))
-    yield from _values(table(tool, "pdm", "dev-dependencies"))
+    yield from _values(_table(project, "optional-dependencies"))
+    yield from _values(_table(data, "dependency-groups"))  # PEP 735; {include-group = …} entries are skipped
+    poetry = _table(tool, "poetry")
+    yield _table(poetry, "dependencies")  # keys are names: a table iterates over them
+    yield _table(poetry, "dev-dependencies")
+    yield from (_table(group, "dependencies") for group in _values(_table(poetry, "group")))
+    yield from _values(_table(tool, "pdm", "dev-dependencies"))
     yield _get(tool, "uv", "dev-dependencies", default=[])
-    for env in _values(table(tool, "hatch", "envs")):
+    for env in _values(_table(tool, "hatch", "envs")):
         yield _get(env, "dependencies", default=[])
         yield _get(env, "extra-dependencies", default=[])
+
+
+def _table(value: Any, *keys: str) -> Mapping[str, Any]:
+    return _get(value, *keys, default={})
 
 
 def _get(value: Any, *keys: str, default: Any) -> Any:
@@ -170,71 +171,10 @@ def _pipfile_declares(path: Path) -> bool:
     return any(any_fastapi(_get(data, section, default={})) for section in ("packages", "dev-packages"))
 
 
-def _setup_cfg_declares(path: Path) -> bool:
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        parser.read_string(path.read_text(encoding="utf-8", errors="replace"))
-    except (OSError, configparser.Error):
-        return False
-    values = [parser.get("options", "install_requires", fallback="")]
-    if parser.has_section("options.extras_require"):
-        values += [value for _, value in parser.items("options.extras_require")]
-    return any(is_fastapi(re.sub(r"\s#.*$", "", line)) for value in values for line in value.splitlines())
-
-
-_SETUP_KEYWORDS = ("install_requires", "extras_require")
-_SETUP_FALLBACK = re.compile(r"(?:install_requires|extras_require)\s*=\s*[\[{(](.*?)[\]})]", re.S)
-_QUOTED = re.compile(r"""(['"])(.*?)\1""")
-
-
-def _setup_py_declares(path: Path) -> bool:
-    """``install_requires`` or ``extras_require`` of a ``setup.py`` names FastAPI (parsed with ``ast``, never run).
-
-    A list held in a module-level name (``install_requires=REQUIRES``) is
-    followed; a mention in a comment, a docstring or ``keywords`` is not a
-    requirement. A ``setup.py`` Python 3 cannot parse is searched by a regex.
-    """
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-        tree = ast.parse(text)
-    except OSError:
-        return False
-    except (SyntaxError, ValueError):
-        return any(is_fastapi(q[1]) for group in _SETUP_FALLBACK.findall(text) for q in _QUOTED.findall(group))
-    names = {t.id: node.value for node in tree.body if isinstance(node, ast.Assign) for t in node.targets if isinstance(t, ast.Name)}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            values = [k.value for k in node.keywords if k.arg in _SETUP_KEYWORDS]
-        elif isinstance(node, ast.Dict):
-            values = [v for k, v in zip(node.keys, node.values) if isinstance(k, ast.Constant) and k.value in _SETUP_KEYWORDS]
-        else:
-            continue
-        if any(is_fastapi(s) for value in values for s in _strings(value, names, set())):
-            return True
-    return False
-
-
-def _strings(node: ast.AST, names: dict[str, ast.AST], seen: set[str]) -> Iterator[str]:
-    """The string constants of an expression, through module-level names (each followed once)."""
-    if isinstance(node, ast.Name):
-        if node.id in names and node.id not in seen:
-            seen.add(node.id)
-            yield from _strings(names[node.id], names, seen)
-        return
-    if isinstance(node, ast.Dict):
-        children: list[ast.AST] = [v for v in node.values if v is not None]
-    else:
-        children = list(ast.iter_child_nodes(node))
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        yield node.value
-    for child in children:
-        yield from _strings(child, names, seen)
-
-
 _READERS: dict[str, Callable[[Path], bool]] = {
     "pyproject.toml": lambda path: pyproject_declares(_toml(path)),
-    "setup.py": _setup_py_declares,
-    "setup.cfg": _setup_cfg_declares,
+    "setup.py": setup_py_declares,
+    "setup.cfg": setup_cfg_declares,
     "Pipfile": _pipfile_declares,
     "requirements": requirements_file_declares,
     "METADATA": metadata_declares,
