@@ -169,3 +169,13 @@ def test_without_git_the_project_root_stands_for_the_repository_root(tmp_path: P
 def test_two_levels_below_do_not(tmp_path: Path) -> None:
     files = {"pyproject.toml": "[project]\nname = 'mono'\n", "services/backend/requirements.txt": "fastapi\n"}
     assert not gated(make_project(tmp_path / "mono", files))
+
+
+def test_the_home_folder_is_no_project(tmp_path: Path) -> None:
+    """Checked from the home folder, the projects below it are not read as its sub-projects."""
+    home = make_project(tmp_path / "me", {"shop/requirements.txt": "fastapi\n"})
+    (home / ".git").rmdir()
+    run = fastapi_perf("check", ".", "--output-format", "json", "--no-cache", "--exit-zero", cwd=home, env={"HOME": str(home)})
+    assert run.returncode == 0, run.stderr
+    reported = {((home / item["filename"]).resolve().relative_to(home.resolve()).as_posix(), item["code"]) for item in json.loads(run.stdout)}
+    assert ("app/main.py", "FAP103") in reported and ("app/services.py", "FAP103") not in reported

@@ -88,6 +88,8 @@ def _search_folders(root: Path) -> Iterator[Path]:
     project root stands for the repository root.
     """
     stops = {Path.home().resolve(), Path(root.anchor)}
+    if root in stops:
+        return  # not a project: its sub-folders are everything the user has
     top = root
     for folder in (root, *root.parents):
         if folder in stops:
