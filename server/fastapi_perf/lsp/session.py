@@ -17,6 +17,7 @@ from .. import __version__
 from ..analysis.engine.dispatch import Engine
 from ..analysis.workspace.index import WorkspaceIndex
 from ..config import ConfigError, Settings, load_settings
+from ..project import manifests
 from ..rules import ALL_RULES
 from .documents import OpenDocument
 from .memory import Collector
@@ -61,8 +62,9 @@ class FastApiPerfServer(LanguageServer):
         return True
 
     def forget_project_settings(self) -> None:
-        """A ``pyproject.toml`` changed: read them again when next asked."""
+        """A ``pyproject.toml`` or another manifest changed: read them again when next asked."""
         self._project_settings.clear()
+        manifests.clear()
 
     def settings_for(self, path: Path | None) -> Settings:
         start = path.parent if path is not None else None
