@@ -20,6 +20,7 @@ from typing import Any
 from .analysis.findings import Finding, Severity
 from .analysis.names.modules import package_top
 from .analysis.options import AnalysisOptions
+from .project import manifests
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -469,8 +470,12 @@ class SettingsResolver:
     def _load(self, project: Path | None, source: Path | None, fallback_root: Path | None) -> Settings:
         data = self._read(project) if project is not None else {}
         values: dict[str, Any] = {}
+        declares = False
         if source is not None:
-            table = settings_table(source, self._read(source)) or {}
+            source_data = self._read(source)
+            table = settings_table(source, source_data) or {}
+            # A --config pyproject.toml outside the project still speaks for it, as its dependencies say.
+            declares = source.name == "pyproject.toml" and source != project and manifests.pyproject_declares(source_data)
             where = f"[tool.{SECTION}] in {source}" if source.name == "pyproject.toml" else str(source)
             if source.name != "pyproject.toml" and "tool" in table:
                 raise ConfigError(f"{source}: its keys go at the top level, without a [tool.{SECTION}] header")
@@ -480,7 +485,8 @@ class SettingsResolver:
             if target is not None:
                 values["target_version"] = target
         root = project.parent if project is not None else fallback_root
-        settings = Settings(root=root, settings_file=source, project_uses_fastapi=project_declares_fastapi(root, data), **values)
+        uses_fastapi = declares or project_declares_fastapi(root, data)
+        settings = Settings(root=root, settings_file=source, project_uses_fastapi=uses_fastapi, **values)
         return self.adjust(settings) if self.adjust is not None else settings
 
     def _read(self, path: Path) -> dict[str, Any]:
@@ -572,25 +578,10 @@ def declared_python(pyproject: Mapping[str, Any]) -> tuple[int, int] | None:
     return requires_python_target(dependencies.get("python")) if isinstance(dependencies, Mapping) else None
 
 
-_FASTAPI_REQUIREMENT = re.compile(r"(?<![\w.-])fastapi(?![\w-])", re.IGNORECASE)
-
-
 def project_declares_fastapi(root: Path, pyproject: Mapping[str, Any]) -> bool:
-    """The detection gate: does the project depend on FastAPI? (``pyproject`` passed ``check_read_keys``.)"""
-    project = pyproject.get("project", {})
-    declared: list[str] = list(project.get("dependencies", []))
-    for group in project.get("optional-dependencies", {}).values():
-        declared += group
-    declared += list(pyproject.get("tool", {}).get("poetry", {}).get("dependencies", {}))
-    if any(_FASTAPI_REQUIREMENT.match(d.strip()) for d in declared):
-        return True
-    candidates = list(root.glob("requirements*.txt")) + list(root.glob("requirements/*.txt")) + [root / "setup.cfg"]
-    for candidate in candidates:
-        try:
-            text = candidate.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        for line in text.splitlines():
-            if _FASTAPI_REQUIREMENT.match(line.strip()):
-                return True
-    return False
+    """The detection gate: does the project depend on FastAPI? (``pyproject``: the settings file, read already.)
+
+    Its own dependency tables first (a ``--config`` file may lie outside
+    ``root``), then every manifest from ``root`` up to the repository root.
+    """
+    return manifests.pyproject_declares(pyproject) or manifests.fastapi_verdict(root).declared

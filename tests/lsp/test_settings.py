@@ -153,3 +153,33 @@ async def test_per_file_ignores_apply_in_the_editor_as_in_the_cli(client) -> Non
     )
     reported = {(Path(item["filename"]).parent.name, item["code"]) for item in json.loads(cli.stdout)}
     assert reported == {("legacy", "FAP201"), (client.root.name, "FAP103"), (client.root.name, "FAP201")}
+
+
+SERVICE = """import time
+
+
+async def refresh():
+    time.sleep(1)
+"""
+
+
+def notify_changed(client, name: str) -> None:
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(changes=[types.FileEvent(uri=(client.root / name).as_uri(), type=types.FileChangeType.Changed)])
+    )
+
+
+async def test_watched_requirements_change_opens_the_fastapi_gate(vscode) -> None:
+    """A file that never imports fastapi gets the FastAPI rules once a manifest the editor watches declares it."""
+    (vscode.root / ".git").mkdir()  # the search for manifests stops here
+    (vscode.root / "pyproject.toml").write_text("[project]\nname = 'app'\n")
+    notify_changed(vscode, "pyproject.toml")
+    uri = open_document(vscode, SERVICE, name="services.py")
+    assert codes(await diagnostics(vscode, uri, 1)) == set()
+    assert any("requirements" in str(r.register_options) for r in vscode.registrations)
+    (vscode.root / "requirements.txt").write_text("uvicorn\nfastapi\n")
+    notify_changed(vscode, "requirements.txt")
+    await published(vscode, uri, lambda found: codes(found) == {"FAP103"})
+    (vscode.root / "requirements.txt").write_text("uvicorn\n")
+    notify_changed(vscode, "requirements.txt")
+    await published(vscode, uri, lambda found: codes(found) == set())

@@ -17,6 +17,7 @@ from .. import __version__
 from ..analysis.engine.dispatch import Engine
 from ..analysis.workspace.index import WorkspaceIndex
 from ..config import ConfigError, Settings, SettingsResolver
+from ..project import manifests
 from ..rules import ALL_RULES
 from .documents import OpenDocument, path_of
 from .memory import Collector
@@ -62,9 +63,10 @@ class FastApiPerfServer(LanguageServer):
         return True
 
     def forget_project_settings(self) -> None:
-        """A settings file changed: read them again when next asked."""
+        """A settings file, a ``pyproject.toml`` or another manifest changed: read them again when next asked."""
         self._project_settings.clear()
         self._resolver = None
+        manifests.clear()
 
     def _settings_resolver(self) -> SettingsResolver:
         """The CLI's resolver, started where ``check .`` in the first workspace folder starts."""

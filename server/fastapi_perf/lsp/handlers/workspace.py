@@ -1,6 +1,7 @@
 """Changes outside the open documents: settings, and files on disk.
 
-Changes to the editor settings, to a ``pyproject.toml`` or to Python files
+Changes to the editor settings, to a ``pyproject.toml`` or another manifest
+the FastAPI gate reads (``setup.py``, ``requirements.txt`` …), or to Python files
 re-check the open documents concerned (the scheduler decides which).
 """
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
+from ...project import manifests
 from .. import runtime_evidence, scheduler
 from ..configuration import pull_configuration
 from ..session import CONFIG_SECTION, FastApiPerfServer
@@ -30,7 +32,7 @@ def did_change_watched_files(ls: FastApiPerfServer, params: types.DidChangeWatch
         params = types.DidChangeWatchedFilesParams(changes=[c for c in params.changes if not runtime_evidence.is_report(c.uri)])
         if not params.changes:
             return
-    if any(change.uri.endswith(("pyproject.toml", "fastapi-perf.toml")) for change in params.changes):  # .fastapi-perf.toml too
+    if any(manifests.is_manifest(c.uri) or c.uri.endswith("fastapi-perf.toml") for c in params.changes):  # settings, or the FastAPI gate
         scheduler.settings_changed(ls)
     else:
         scheduler.files_changed(ls, list(params.changes))
