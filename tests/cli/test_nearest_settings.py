@@ -119,7 +119,6 @@ def test_show_settings_names_the_file_that_applies(repo: Path) -> None:
     tools = show("tools/status.py", cwd=repo)
     assert tools["settings file"] == str(real / "pyproject.toml")
     assert tools["settings root"] == str(real)
-    assert tools["fastapi rules apply"] == "only in files that import fastapi"
     users = show("app/api/users.py", cwd=repo / "backend")
     assert users["settings file"] == str(real / "backend" / "pyproject.toml")
     assert users["settings root"] == str(real / "backend")
