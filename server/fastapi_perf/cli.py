@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .checker.fixing import allowed
 from .checker.project_check import ProjectCheck, settings_start
-from .config import ConfigError, Settings, load_settings, validate_selector
+from .config import ConfigError, Settings, SettingsResolver, validate_selector
 from .report import Reported, display_path
 from .report.diffs import unified_diff
 from .report.rule_page import rule_record, rule_status
@@ -60,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--no-follow-imports", action="store_true", help="analyse each file on its own, without following calls and types into other files")
     check.add_argument("--infer", action="store_true", help="also ask jedi about receivers the import table cannot type (slower; up to 1 s per file)")
     check.add_argument("--show-settings", action="store_true", help="print the root, settings file, module name, target version and FastAPI gate of each PATH, and exit")
-    check.add_argument("--config", type=Path, metavar="PYPROJECT", help="read settings from this pyproject.toml")
+    check.add_argument("--config", type=Path, metavar="FILE", help="read the settings of every file from this pyproject.toml or fastapi-perf.toml (else each file's nearest)")
     check.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary or progress")
     check.add_argument("--runtime", type=Path, metavar="PATH", help="join this `pytest --fastapi-perf` report (default: fastapi-perf-runtime.json at the project root, when there is one)")
 
@@ -139,14 +139,15 @@ def run_check(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     if args.config is not None and not args.config.is_file():
         raise ConfigError(f"{args.config}: no such configuration file")
-    settings = apply_cli_overrides(load_settings(settings_start(paths), args.config), args)
+    start = settings_start(paths)
+    resolver = SettingsResolver(args.config, adjust=lambda loaded: apply_cli_overrides(loaded, args), start=start)
+    settings = resolver.for_path(start)
     if args.show_settings:
         from .checker.show_settings import describe
 
-        emit(args, "\n".join(describe(path, settings, args.config) for path in paths))
+        emit(args, "\n".join(describe(path, resolver.for_path(path)) for path in paths))
         return EXIT_CLEAN
-    unsafe = settings.unsafe_fixes
-    check = ProjectCheck(paths, settings, use_cache=not args.no_cache)
+    check = ProjectCheck(paths, resolver, use_cache=not args.no_cache)
     for item in check.skipped:
         print(f"fastapi-perf: warning: {display_path(item.path.absolute(), cwd)}: {item.reason}", file=sys.stderr)
     machine = args.output_format != "text"
@@ -161,7 +162,7 @@ def run_check(args: argparse.Namespace) -> int:
         for outcome in outcomes:
             name = display_path(outcome.path, cwd)
             try:
-                fixed = check.fix(outcome, unsafe)
+                fixed = check.fix(outcome, check.unsafe_fixes(outcome.path))
             except (OSError, UnicodeDecodeError) as error:
                 not_written.append(f"{name}: cannot read it again to fix it: {error}")
                 continue
@@ -197,8 +198,8 @@ def run_check(args: argparse.Namespace) -> int:
             print(f"Would fix {fixed_count} finding{'s' if fixed_count != 1 else ''}.", file=sys.stderr)
         return EXIT_FINDINGS if fixed_count and not args.exit_zero else EXIT_CLEAN
 
-    reported = check.reported(outcomes, unsafe)
-    hidden_unsafe = 0 if unsafe else sum(1 for r in reported if r.finding.fix and allowed(r.finding.fix, True) and not r.fixable)
+    reported = check.reported(outcomes)  # unsafe fixes count where the file's own settings allow them
+    hidden_unsafe = sum(1 for r in reported if r.finding.fix and allowed(r.finding.fix, True) and not r.fixable)
     checked = sum(1 for o in outcomes if not o.problem)
     write_report(args, reported, settings, cwd, hidden_unsafe, fixed_count, checked)
     if not_written:

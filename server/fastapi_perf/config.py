@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -63,8 +63,15 @@ class Settings:
     target_version: tuple[int, int] | None = None
     """The oldest Python the project supports (``target-version``, else ``requires-python``)."""
     root: Path | None = field(default=None, compare=False)
-    """The folder of the ``pyproject.toml`` the settings came from."""
+    """The project root: the folder of the nearest ``pyproject.toml`` (else ``find_project_root``)."""
+    settings_file: Path | None = field(default=None, compare=False)
+    """The file the settings came from (``SettingsResolver``); None: the defaults."""
     project_uses_fastapi: bool = False
+
+    @property
+    def settings_folder(self) -> Path | None:
+        """What relative paths of the settings (``per-file-ignores``, ``exclude``) are relative to."""
+        return self.settings_file.parent if self.settings_file is not None else self.root
 
     @cached_property
     def enabled_codes(self) -> frozenset[str]:
@@ -86,11 +93,12 @@ class Settings:
         return _severity(self.severity, code)
 
     def ignored_codes(self, path: Path | None) -> tuple[str, ...]:
-        """The selectors ``per-file-ignores`` applies to ``path`` (globs relative to ``root``, gitignore syntax)."""
+        """The selectors ``per-file-ignores`` applies to ``path`` (globs relative to the settings file, gitignore syntax)."""
         if not self.per_file_ignores or path is None:
             return ()
+        base = self.settings_folder
         try:
-            relative = path.relative_to(self.root).as_posix() if self.root else path.name
+            relative = path.relative_to(base).as_posix() if base else path.name
         except ValueError:
             relative = path.name
         return tuple(code for spec, codes in self._per_file_specs if spec.match_file(relative) for code in codes)
@@ -354,32 +362,171 @@ def find_project_root(start: Path) -> Path:
     for folder in (first, *first.parents):
         if folder in stops:
             break
-        if any((folder / marker).exists() for marker in _ROOT_MARKERS) or next(folder.glob("requirements*.txt"), None):
+        if _marked(folder):
             return folder
     top = package_top(first)
     return top.parent if top is not None else first
 
 
+def _marked(folder: Path) -> bool:
+    return any((folder / marker).exists() for marker in _ROOT_MARKERS) or next(folder.glob("requirements*.txt"), None) is not None
+
+
+def _unmarked_loose_folder(folder: Path, root: Path) -> bool:
+    """Whether ``find_project_root`` took ``folder`` for want of anything better: no marker, no package."""
+    return root == folder and not _marked(folder)
+
+
+SETTINGS_FILES = (".fastapi-perf.toml", "fastapi-perf.toml")
+"""Settings files for projects without a ``pyproject.toml`` table, keys at top level (as ``ruff.toml``); first wins."""
+
+
 def load_settings(start: Path, config_file: Path | None = None) -> Settings:
-    """Settings for a run that starts at ``start`` (a file or folder)."""
-    path = config_file or find_pyproject(start)
-    if path is None:
-        root = find_project_root(start)
-        return Settings(root=root, project_uses_fastapi=project_declares_fastapi(root, {}))
+    """Settings for ``start`` (a file or folder): its nearest settings file, else ``config_file`` for all."""
+    return SettingsResolver(config_file).for_path(start)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"cannot read {path}: {error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path} is not valid TOML: {error}") from None
-    check_read_keys(data, path)
-    values = parse_table(data.get("tool", {}).get(SECTION, {}), f"[tool.{SECTION}] in {path}")
-    if "target_version" not in values:
-        target = declared_python(data)
-        if target is not None:
-            values["target_version"] = target
-    root = path.parent.resolve()
-    return Settings(root=root, project_uses_fastapi=project_declares_fastapi(root, data), **values)
+
+
+def settings_table(path: Path, data: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The settings a file holds: ``[tool.fastapi-perf]`` of a ``pyproject.toml`` (None without one), all of the others."""
+    if path.name != "pyproject.toml":
+        return data
+    tool = data.get("tool")
+    return tool.get(SECTION) if isinstance(tool, Mapping) and SECTION in tool else None
+
+
+class SettingsResolver:
+    """Which settings apply to each file, as Ruff decides: from the nearest settings file.
+
+    A folder's settings file is its ``.fastapi-perf.toml``, else its
+    ``fastapi-perf.toml``, else its ``pyproject.toml`` when that has a
+    ``[tool.fastapi-perf]`` table; the nearest at or above a file wins, and
+    ``config_file`` (``--config``) overrides them all. Its relative paths
+    are relative to its own folder. The project facts (root, the
+    ``requires-python`` target, the FastAPI gate) come from the nearest
+    ``pyproject.toml``, table or not: a sub-project is its own project even
+    when it keeps the repository's settings. Each file is read once per
+    resolver, and folders sharing both files share one ``Settings``.
+    ``adjust`` is applied to each (the CLI's flags, the MCP's ``select``).
+    """
+
+    def __init__(
+        self, config_file: Path | None = None, adjust: Callable[[Settings], Settings] | None = None, start: Path | None = None
+    ) -> None:
+        """``start``: where the run starts; its root serves the folders under it that nothing else roots."""
+        self.config_file = config_file.resolve() if config_file is not None else None
+        self.adjust = adjust
+        self.start_root = find_project_root(start) if start is not None and find_pyproject(start) is None else None
+        self._folders: dict[Path, Settings] = {}
+        self._pyprojects: dict[Path, Path | None] = {}
+        self._settings_files: dict[Path, Path | None] = {}
+        self._toml: dict[Path, dict[str, Any]] = {}
+        self._loaded: dict[tuple[Path | None, Path | None, Path | None], Settings] = {}
+
+    def for_path(self, path: Path) -> Settings:
+        """The settings of a file, or of the files directly in a folder."""
+        path = path.absolute()
+        return self.for_folder(path if path.is_dir() else path.parent)
+
+    def for_file(self, path: Path) -> Settings:
+        """``for_path`` of a path known to be a file, without asking the file system."""
+        return self.for_folder(path.absolute().parent)
+
+    def for_folder(self, folder: Path) -> Settings:
+        settings = self._folders.get(folder)
+        if settings is None:
+            real = folder.resolve()
+            project = self._nearest(real, self._pyprojects, _pyproject_in)
+            source = self.config_file or self._nearest(real, self._settings_files, self._settings_file_in)
+            fallback_root = None if project is not None else self._loose_root(real)
+            key = (project, source, fallback_root)
+            settings = self._loaded.get(key)
+            if settings is None:
+                settings = self._loaded[key] = self._load(project, source, fallback_root)
+            self._folders[folder] = settings
+        return settings
+
+    def _loose_root(self, folder: Path) -> Path:
+        """The root of a folder without a ``pyproject.toml`` above it.
+
+        Where no marker and no package decide it, the folder would be its own
+        root; under the run's start its root is taken instead, as when one
+        ``Settings`` served the whole run.
+        """
+        root = find_project_root(folder)
+        start = self.start_root
+        if start is not None and folder != start and folder.is_relative_to(start) and _unmarked_loose_folder(folder, root):
+            return start
+        return root
+
+    def _load(self, project: Path | None, source: Path | None, fallback_root: Path | None) -> Settings:
+        data = self._read(project) if project is not None else {}
+        values: dict[str, Any] = {}
+        declares = False
+        if source is not None:
+            source_data = self._read(source)
+            table = settings_table(source, source_data) or {}
+            # A --config pyproject.toml outside the project still speaks for it, as its dependencies say.
+            declares = source.name == "pyproject.toml" and source != project and manifests.pyproject_declares(source_data)
+            where = f"[tool.{SECTION}] in {source}" if source.name == "pyproject.toml" else str(source)
+            if source.name != "pyproject.toml" and "tool" in table:
+                raise ConfigError(f"{source}: its keys go at the top level, without a [tool.{SECTION}] header")
+            values = parse_table(table, where)
+        if "target_version" not in values:
+            target = declared_python(data)
+            if target is not None:
+                values["target_version"] = target
+        root = project.parent if project is not None else fallback_root
+        uses_fastapi = declares or project_declares_fastapi(root, data)
+        settings = Settings(root=root, settings_file=source, project_uses_fastapi=uses_fastapi, **values)
+        return self.adjust(settings) if self.adjust is not None else settings
+
+    def _read(self, path: Path) -> dict[str, Any]:
+        data = self._toml.get(path)
+        if data is None:
+            data = self._toml[path] = read_toml(path)
+            if path.name == "pyproject.toml":
+                check_read_keys(data, path)
+        return data
+
+    def _settings_file_in(self, folder: Path) -> Path | None:
+        for name in SETTINGS_FILES:
+            if (folder / name).is_file():
+                return folder / name
+        pyproject = _pyproject_in(folder)
+        if pyproject is not None and settings_table(pyproject, self._read(pyproject)) is not None:
+            return pyproject
+        return None
+
+    @staticmethod
+    def _nearest(folder: Path, memo: dict[Path, Path | None], own: Callable[[Path], Path | None]) -> Path | None:
+        """The nearest file ``own`` finds at or above ``folder``, remembered for every folder climbed."""
+        climbed: list[Path] = []
+        current = folder
+        while current not in memo:
+            found = own(current)
+            if found is not None or current.parent == current:
+                memo[current] = found
+                break
+            climbed.append(current)
+            current = current.parent
+        result = memo[current]
+        for passed in climbed:
+            memo[passed] = result
+        return result
+
+
+def _pyproject_in(folder: Path) -> Path | None:
+    candidate = folder / "pyproject.toml"
+    return candidate if candidate.is_file() else None
 
 
 # The keys of pyproject.toml read outside [tool.fastapi-perf]: dotted path -> what it must be.

@@ -26,6 +26,7 @@ CROSS_FILE = {
     "poetry": {"lib/billing/api.py": {"FAP103"}},
     "namespace": {"code/acme/orders/routes.py": {"FAP104", "FAP106"}},
     "hatchsources": {"backend_src/notes/web.py": {"FAP102"}},
+    "nested": {"backend/app/api/users.py": {"FAP103", "FAP107"}},
 }
 """The files whose routes reach a blocking call in another file, and its codes."""
 
@@ -88,7 +89,8 @@ def test_show_settings_reports_the_pyproject_and_its_target(tmp_path: Path) -> N
     run = fastapi_perf("check", "--show-settings", "src/shop/db.py", cwd=root)
     assert run.returncode == 0, run.stderr
     lines = dict(line.split(": ", 1) for line in run.stdout.splitlines())
-    assert lines["settings file"] == str(pyproject.resolve())
+    assert lines["settings file"] == "none (defaults)"  # no [tool.fastapi-perf] table: not a settings file
+    assert lines["project file"] == str(pyproject.resolve())
     assert lines["module"] == "shop.db"
     assert lines["target version"] == "py310"
 

@@ -94,6 +94,24 @@ async def test_watched_pyproject_change_rechecks(vscode) -> None:
     await published(vscode, uri, lambda found: codes(found) == {"FAP103"})
 
 
+async def test_a_fastapi_perf_toml_is_watched_and_wins_over_the_pyproject_table(vscode) -> None:
+    uri = open_document(vscode, APP)
+    assert {d.code for d in await diagnostics(vscode, uri, 1)} == {"FAP103", "FAP201"}
+    globs = [
+        w["globPattern"] if isinstance(w, dict) else w.glob_pattern
+        for r in vscode.registrations
+        if r.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+        for w in (r.register_options["watchers"] if isinstance(r.register_options, dict) else r.register_options.watchers)
+    ]
+    assert "**/{fastapi-perf.toml,.fastapi-perf.toml}" in globs
+    settings = vscode.root / ".fastapi-perf.toml"
+    settings.write_text("select = ['FAP201']\n")  # top-level keys, as in ruff.toml
+    vscode.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(changes=[types.FileEvent(uri=settings.as_uri(), type=types.FileChangeType.Created)])
+    )
+    await published(vscode, uri, lambda found: codes(found) == {"FAP201"})
+
+
 async def test_broken_pyproject_warns(vscode) -> None:
     (vscode.root / "pyproject.toml").write_text("[tool.fastapi-perf]\nselekt = 1\n")
     uri = open_document(vscode, APP)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -229,3 +230,22 @@ async def test_the_configurations_in_docs_agents_md_start_the_server(demo: Path)
             assert {t.name for t in (await session.list_tools()).tools} == {"check", "explain", "fix"}
     lsp = next(s for s in _doc_snippets() if "fastapi-perf" in s and "command" in s["fastapi-perf"])
     assert lsp["fastapi-perf"]["args"] == ["lsp"]
+
+
+async def test_check_gives_each_file_its_nearest_settings_as_the_cli(tmp_path: Path) -> None:
+    """``tests/projects/nested``: a root table, a sub-project's table and a ``.fastapi-perf.toml`` (tests/cli/test_nearest_settings.py)."""
+    from cli.test_nearest_settings import EXPECTED
+
+    repo = tmp_path / "nested"
+    shutil.copytree(ROOT / "tests" / "projects" / "nested", repo)
+    async with mcp_session(repo) as session:
+        for paths in ([], ["backend"], ["backend/app/legacy.py"]):
+            result = await call(session, "check", {"paths": paths} if paths else {})
+            found: dict[str, set[str]] = {}
+            for finding in result["findings"]:
+                found.setdefault(finding["filename"], set()).add(finding["code"])
+            assert found == {k: v for k, v in EXPECTED.items() if not paths or k.startswith(paths[0])}, paths
+        selected = await call(session, "check", {"select": ["FAP103"]})  # over every file's own settings
+        assert {(f["filename"], f["code"]) for f in selected["findings"]} == {
+            ("tools/status.py", "FAP103"), ("backend/app/api/users.py", "FAP103"), ("backend/app/reports/export.py", "FAP103")
+        }

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..checker.fixing import allowed
 from ..checker.project_check import ProjectCheck, settings_start
-from ..config import ConfigError, Settings, load_settings, validate_selector
+from ..config import ConfigError, SettingsResolver, validate_selector
 from ..report import Reported, display_path
 from ..report.diffs import fix_diff, unified_diff
 from ..report.json_output import to_dicts
@@ -40,10 +40,9 @@ class Workspace:
     def check(self, paths: Sequence[str] | None = None, select: Sequence[str] | None = None) -> dict:
         targets = self.resolve_all(paths)
         with self._lock:
-            settings = self._settings(targets, select)
-            check = ProjectCheck(targets, settings, jobs=1, readable=self._inside)
+            check = self._check(targets, select)
             outcomes = check.run()
-            reported = check.reported(outcomes, settings.unsafe_fixes)
+            reported = check.reported(outcomes)  # unsafe fixes count where each file's settings allow them
         findings = to_dicts(reported, self.root)
         texts: dict[Path, str | None] = {}
         for item, record in zip(reported, findings):
@@ -83,8 +82,7 @@ class Workspace:
         wanted = self._selectors(codes, "codes")
         keep = (lambda f: bool(f.code) and any(c == "ALL" or f.code.startswith(c) for c in wanted)) if wanted else None
         with self._lock:
-            settings = self._settings([target], None)
-            check = ProjectCheck([target], settings, jobs=1, readable=self._inside)
+            check = self._check([target], None)
             fixed = [f for f in (check.fix(outcome, unsafe, keep) for outcome in check.run()) if f is not None]
             if apply:
                 for file in fixed:
@@ -92,7 +90,7 @@ class Workspace:
                     if refused is not None:
                         raise WorkspaceError(f"{display_path(file.path, self.root)}: {refused[0]}")
         remaining = [
-            Reported(f.path, finding, settings.severity_of(finding.code), allowed(finding.fix, unsafe))
+            Reported(f.path, finding, check.settings_of(f.path).severity_of(finding.code), allowed(finding.fix, unsafe))
             for f in fixed
             for finding in f.remaining
         ]
@@ -130,13 +128,15 @@ class Workspace:
     def _inside(self, path: Path) -> bool:
         return path.resolve().is_relative_to(self.root)
 
-    def _settings(self, targets: Sequence[Path], select: Sequence[str] | None) -> Settings:
+    def _check(self, targets: Sequence[Path], select: Sequence[str] | None) -> ProjectCheck:
+        """A check of ``targets``, each file with its nearest settings (as the CLI), ``select`` over them all."""
         selected = self._selectors(select, "select")
+        adjust = (lambda settings: settings.with_overrides(select=selected)) if selected else None
         try:
-            settings = load_settings(settings_start(targets))
+            resolver = SettingsResolver(adjust=adjust, start=settings_start(targets))
+            return ProjectCheck(targets, resolver, jobs=1, readable=self._inside)
         except ConfigError as error:
             raise WorkspaceError(f"configuration: {error}") from error
-        return settings.with_overrides(select=selected) if selected else settings
 
     @staticmethod
     def _selectors(values: Sequence[str] | None, key: str) -> tuple[str, ...]:

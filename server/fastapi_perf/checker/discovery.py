@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import pathspec
+
+    from ..config import Settings
 
 
 def _spec(lines: list[str]) -> "pathspec.GitIgnoreSpec":
@@ -35,22 +37,51 @@ _VCS_DIRS = frozenset({".git", ".hg", ".svn"})
 """Skipped like the others, but never worth naming when a folder turns out empty."""
 
 
-class FileFilter:
-    """The ``exclude`` setting plus ``.gitignore`` files, relative to their folders."""
+Exclusion = tuple["Path | None", tuple[str, ...]]
+"""``exclude`` patterns and the folder they are relative to."""
 
-    def __init__(self, root: Path, exclude: Iterable[str]) -> None:
+
+def exclusion(settings: Settings) -> Exclusion:
+    """What a settings' ``exclude`` and ``extend-exclude`` name, and the folder they are relative to."""
+    return settings.settings_folder, settings.exclude + settings.extend_exclude
+
+
+class FileFilter:
+    """The ``exclude`` setting plus ``.gitignore`` files, relative to their folders.
+
+    With ``nearest``, what each folder's entries are excluded by comes from
+    it (the settings nearest that folder: a sub-project's own ``exclude``);
+    else ``exclude`` relative to ``root`` serves everywhere.
+    """
+
+    def __init__(self, root: Path, exclude: Iterable[str], nearest: Callable[[Path], Exclusion] | None = None) -> None:
         self.root = root
         patterns = list(exclude)
         self.exclude = _spec(patterns) if patterns else None
+        self._nearest = nearest
+        self._specs: dict[Exclusion, "pathspec.GitIgnoreSpec | None"] = {}
+        self._by_folder: dict[Path, tuple["Path | None", "pathspec.GitIgnoreSpec | None"]] = {}
         self._gitignores: dict[Path, "pathspec.GitIgnoreSpec | None"] = {}
         self._chains: dict[Path, tuple] = {}
 
     def excluded(self, path: Path, is_dir: bool) -> bool:
-        if self.exclude is not None:
-            relative = _relative(path, self.root)
-            if relative is not None and self.exclude.match_file(relative + ("/" if is_dir else "")):
+        base, spec = self._exclusion(path.parent)
+        if spec is not None and base is not None:
+            relative = _relative(path, base)
+            if relative is not None and spec.match_file(relative + ("/" if is_dir else "")):
                 return True
         return self._ignored_by_git(path, is_dir)
+
+    def _exclusion(self, folder: Path) -> tuple["Path | None", "pathspec.GitIgnoreSpec | None"]:
+        if self._nearest is None:
+            return self.root, self.exclude
+        known = self._by_folder.get(folder)
+        if known is None:
+            key = self._nearest(folder)
+            if key not in self._specs:
+                self._specs[key] = _spec(list(key[1])) if key[1] else None
+            known = self._by_folder[folder] = (key[0], self._specs[key])
+        return known
 
     def _ignored_by_git(self, path: Path, is_dir: bool) -> bool:
         chain = self._specs_above(path.parent)

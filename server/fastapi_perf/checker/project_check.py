@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..analysis.findings import Finding
-from ..config import Settings
+from ..analysis.names.modules import module_name_for
+from ..analysis.options import AnalysisOptions
+from ..config import Settings, SettingsResolver
 from ..report import Reported
-from .discovery import FileFilter, Skipped, discover
+from .discovery import FileFilter, Skipped, discover, exclusion
 from .fixing import allowed, fix_text, resolved
-from .runner import FileOutcome, Runner, analyse_source
+from .runner import FileOutcome, FolderOptions, Runner, SharedFiles, analyse_source
 from .writing import checked_trees, read_source, refusal, write_source
 
 
@@ -35,15 +37,25 @@ class ProjectCheck:
     def __init__(
         self,
         paths: Sequence[Path],
-        settings: Settings,
+        settings: Settings | SettingsResolver,
         *,
         use_cache: bool = True,
         jobs: int | None = None,
         readable: Callable[[Path], bool] | None = None,
     ) -> None:
-        """``readable``: files it rejects are neither checked nor read for calls (``refused`` lists them)."""
-        self.settings = settings
-        file_filter = FileFilter(settings.root or Path.cwd(), settings.exclude + settings.extend_exclude)
+        """``settings``: one ``Settings`` for every file, or a resolver that gives each file its nearest.
+
+        ``readable``: files it rejects are neither checked nor read for calls (``refused`` lists them).
+        """
+        if isinstance(settings, SettingsResolver):
+            self.settings_of: Callable[[Path], Settings] = settings.for_file
+            self.settings = settings.for_path(settings_start(paths))
+            """The run's own settings (where the checked paths meet): its runtime report, its SARIF root."""
+            file_filter = FileFilter(self.settings.root or Path.cwd(), (), nearest=lambda folder: exclusion(settings.for_folder(folder)))
+        else:
+            self.settings_of = lambda _path: settings
+            self.settings = settings
+            file_filter = FileFilter(settings.settings_folder or Path.cwd(), settings.exclude + settings.extend_exclude)
         self.skipped: list[Skipped] = []
         """Named paths that gave nothing to check (a FIFO, a device, an empty folder), with why."""
         found = list(discover(paths, file_filter, self.skipped))
@@ -51,24 +63,68 @@ class ProjectCheck:
         """The real folders fixes may be written in."""
         self.files = [f for f in found if readable is None or readable(f)]
         self.refused = [f for f in found if readable is not None and not readable(f)]
-        self.project_files: list[Path] = []
-        if settings.follow_imports and settings.root is not None and settings.root.is_dir():
-            if [p.absolute() for p in paths] == [settings.root.absolute()]:
-                self.project_files = self.files  # the whole project is being checked
-            else:  # calls are followed into the whole project
-                self.project_files = [f for f in discover([settings.root], file_filter) if readable is None or readable(f)]
-        self.runner = Runner(settings, use_cache=use_cache, jobs=jobs)
+        groups: dict[int, tuple[Settings, list[Path]]] = {}
+        for path in self.files:
+            own = self.settings_of(path)
+            groups.setdefault(id(own), (own, []))[1].append(path)
+        self.groups = list(groups.values())
+        """The files to check, by the settings they are checked with."""
+        self.project_files = self._project_files(paths, file_filter, readable)
+        shared = self._shared_files()
+        self.runners = {id(own): Runner(own, use_cache=use_cache, jobs=jobs, shared=shared) for own, _ in self.groups}
+        self.runner = self.runners[id(self.groups[0][0])] if self.groups else Runner(self.settings, use_cache, jobs, shared)
+
+    def _project_files(self, paths: Sequence[Path], file_filter: FileFilter, readable) -> list[Path]:
+        """Every file of the checked files' projects: calls are followed into the whole project."""
+        following = [own for own, _ in self.groups if own.follow_imports]
+        if not following:
+            return []
+        roots = sorted({own.root for own in following if own.root is not None and own.root.is_dir()})
+        named = [p.resolve() for p in paths if p.is_dir()]
+        walked = [root for root in roots if not any(root.is_relative_to(folder) for folder in named)]
+        extra = [f for f in discover(walked, file_filter) if readable is None or readable(f)] if walked else []
+        return [*self.files, *extra]
+
+    def _shared_files(self) -> SharedFiles:
+        """One module map and index for the run, each file named from its own project root."""
+        modules: dict[str, Path] = {}
+        by_folder: dict[Path, AnalysisOptions] = {}
+        seen = {id(own): own for own, _ in self.groups}
+        for path in self.project_files:
+            own = self.settings_of(path)
+            seen.setdefault(id(own), own)
+            modules.setdefault(module_name_for(path, own.root)[0], path)
+            by_folder.setdefault(path.parent, own.options)
+        # A cached result depends on the settings the other files were summarised with, too.
+        salt = "\n".join(sorted(own.fingerprint() for own in seen.values())) if len(seen) > 1 else ""
+        return SharedFiles(modules, FolderOptions(by_folder, self.settings.options), salt)
 
     def run(self, progress: Callable[[int, int], None] | None = None) -> list[FileOutcome]:
-        return self.runner.run(self.files, progress, self.project_files)
+        total = len(self.files)
+        outcomes: dict[Path, FileOutcome] = {}
+        for own, files in self.groups:
+            done = len(outcomes)
+            step = (lambda n, _t, done=done: progress(done + n, total)) if progress is not None else None
+            for outcome in self.runners[id(own)].run(files, step, self.project_files):
+                outcomes[outcome.path] = outcome
+        return [outcomes[p] for p in self.files if p in outcomes]
 
     def findings(self, outcome: FileOutcome) -> list[Finding]:
         """The outcome's findings less those ``per-file-ignores`` silences."""
-        return self.settings.without_ignored(outcome.path, outcome.findings)
+        return self.settings_of(outcome.path).without_ignored(outcome.path, outcome.findings)
 
-    def reported(self, outcomes: Sequence[FileOutcome], unsafe: bool) -> list[Reported]:
-        severity = self.settings.severity_of
-        return [Reported(o.path, f, severity(f.code), allowed(f.fix, unsafe)) for o in outcomes for f in self.findings(o)]
+    def unsafe_fixes(self, path: Path) -> bool:
+        """Whether the file's own settings (``unsafe-fixes``, or ``--unsafe-fixes`` over them) allow unsafe fixes."""
+        return self.settings_of(path).unsafe_fixes
+
+    def reported(self, outcomes: Sequence[FileOutcome], unsafe: bool | None = None) -> list[Reported]:
+        """``unsafe``: whether unsafe fixes count as fixable; None: as each file's settings say."""
+        reported = []
+        for outcome in outcomes:
+            own = self.settings_of(outcome.path)
+            allow = own.unsafe_fixes if unsafe is None else unsafe
+            reported += [Reported(outcome.path, f, own.severity_of(f.code), allowed(f.fix, allow)) for f in self.findings(outcome)]
+        return reported
 
     def fix(
         self, outcome: FileOutcome, unsafe: bool, keep: Callable[[Finding], bool] | None = None
@@ -85,9 +141,12 @@ class ProjectCheck:
             return None
         original, bom = read_source(outcome.path)  # bytes decoded as they are: line endings are kept
 
+        settings = self.settings_of(outcome.path)
+        runner = self.runners.get(id(settings), self.runner)
+
         def analyse(text: str) -> list[Finding]:
-            found = self.settings.without_ignored(
-                outcome.path, analyse_source(outcome.path, text, self.runner.engine, self.settings, self.runner.index).findings
+            found = settings.without_ignored(
+                outcome.path, analyse_source(outcome.path, text, runner.engine, settings, runner.index).findings
             )
             return found if keep is None else [f for f in found if keep(f)]
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..analysis.findings import Finding, finding_from_tuple, finding_to_tuple
+from ..analysis.options import AnalysisOptions
 from ..analysis.names.modules import content_digest, module_name_for
 from ..config import Settings
 from .cache import Entry, ResultCache
@@ -49,12 +50,39 @@ def build_engine(settings: Settings) -> Engine:
     return Engine([rule() for rule in ALL_RULES if rule.code in settings.enabled_codes])
 
 
-def build_index(files: dict[str, Path] | None, settings: Settings) -> WorkspaceIndex | None:
+def build_index(
+    files: dict[str, Path] | None, settings: Settings, options_for: FolderOptions | None = None
+) -> WorkspaceIndex | None:
     if not files or not settings.follow_imports:
         return None
     from ..analysis.workspace.index import WorkspaceIndex
 
-    return WorkspaceIndex(files, settings.options)
+    return WorkspaceIndex(files, settings.options, options_for=options_for)
+
+
+@dataclass(slots=True)
+class FolderOptions:
+    """Each file's analysis options, by its folder: a helper is summarised with its own project's settings.
+
+    Plain data, so worker processes get it whole however they start.
+    """
+
+    by_folder: dict[Path, AnalysisOptions]
+    default: AnalysisOptions
+
+    def __call__(self, path: Path | str) -> AnalysisOptions:
+        return self.by_folder.get(Path(path).parent, self.default)
+
+
+@dataclass(slots=True)
+class SharedFiles:
+    """The run's module map and workspace index, one for every group of files checked with their own settings."""
+
+    modules: dict[str, Path]
+    options_for: FolderOptions | None = None
+    salt: str = ""
+    """What else the cached results depend on: the other groups' settings."""
+    index: WorkspaceIndex | None = None
 
 
 def _pack(outcome: FileOutcome) -> tuple:
@@ -111,9 +139,9 @@ def analyse_source(
 _WORKER: tuple | None = None
 
 
-def _init_worker(settings: Settings, files: dict[str, Path] | None) -> None:
+def _init_worker(settings: Settings, files: dict[str, Path] | None, options_for: FolderOptions | None = None) -> None:
     global _WORKER
-    _WORKER = (build_engine(settings), settings, build_index(files, settings), build_inference(settings))
+    _WORKER = (build_engine(settings), settings, build_index(files, settings, options_for), build_inference(settings))
     _collect_less()
 
 
@@ -148,8 +176,12 @@ def _analyse_in_worker(job: tuple[Path, bytes]) -> FileOutcome:
 
 
 class Runner:
-    def __init__(self, settings: Settings, use_cache: bool = True, jobs: int | None = None) -> None:
+    def __init__(
+        self, settings: Settings, use_cache: bool = True, jobs: int | None = None, shared: SharedFiles | None = None
+    ) -> None:
+        """``shared``: the module map and index of a run whose files are checked in groups (ProjectCheck)."""
         self.settings = settings
+        self.shared = shared
         self._engine: Engine | None = None
         self._index: WorkspaceIndex | None = None
         self.files: dict[str, Path] | None = None
@@ -166,6 +198,11 @@ class Runner:
 
     @property
     def index(self) -> WorkspaceIndex | None:
+        shared = self.shared
+        if shared is not None:
+            if shared.index is None:
+                shared.index = build_index(self.files, self.settings, shared.options_for)
+            return shared.index if self.settings.follow_imports else None
         if self._index is None:
             self._index = build_index(self.files, self.settings)
         return self._index
@@ -179,12 +216,16 @@ class Runner:
         """Analyse ``paths``; calls are followed into ``project_files`` (default: ``paths``)."""
         layout = ""
         if self.settings.follow_imports:
-            self.files = {}
-            for path in [*paths, *(project_files or ())]:
-                module, _ = module_name_for(path, self.settings.root)
-                self.files.setdefault(module, path)
+            if self.shared is not None:
+                self.files = self.shared.modules
+            else:
+                self.files = {}
+                for path in [*paths, *(project_files or ())]:
+                    module, _ = module_name_for(path, self.settings.root)
+                    self.files.setdefault(module, path)
             # A file added or removed can change what others resolve to.
-            layout = content_digest("\n".join(sorted(self.files)).encode()).hex()[:12]
+            salt = self.shared.salt if self.shared is not None else ""
+            layout = content_digest("\n".join([*sorted(self.files), salt]).encode()).hex()[:12]
         if self.use_cache:
             self.cache = ResultCache(self.settings.root or Path.cwd(), f"{self.settings.fingerprint()}-{layout or 'single'}")
         outcomes: dict[Path, FileOutcome] = {}
@@ -250,7 +291,8 @@ class Runner:
 
             context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
             with ProcessPoolExecutor(
-                min(self.jobs, len(jobs)), mp_context=context, initializer=_init_worker, initargs=(self.settings, self.files)
+                min(self.jobs, len(jobs)), mp_context=context, initializer=_init_worker,
+                initargs=(self.settings, self.files, self.shared.options_for if self.shared is not None else None),
             ) as pool:
                 chunk = max(1, min(16, len(jobs) // (self.jobs * 4) or 1))
                 # Largest files first, so one big file does not finish alone at the end.

@@ -13,22 +13,18 @@ from ..analysis.names.modules import module_name_for
 from ..config import Settings, find_pyproject
 
 
-def settings_file(start: Path, config_file: Path | None) -> Path | None:
-    """The ``pyproject.toml`` ``load_settings`` reads for ``start``: the one given, else the nearest."""
-    return config_file.resolve() if config_file is not None else find_pyproject(start)
-
-
-def describe(path: Path, settings: Settings, config_file: Path | None) -> str:
-    """The settings ``path`` is checked with, one ``key: value`` a line."""
+def describe(path: Path, settings: Settings) -> str:
+    """The settings ``path`` is checked with (``SettingsResolver.for_path``), one ``key: value`` a line."""
     path = path.resolve()
     named = path if path.is_file() else path / "__init__.py"
     module, package = module_name_for(named, settings.root)
-    source = settings_file(path, config_file)
+    project = find_pyproject(path)
     target = settings.target_version
     lines = [
         f"file: {path}",
         f"settings root: {settings.root or 'none'}",
-        f"settings file: {source or 'none (defaults)'}",
+        f"settings file: {settings.settings_file or 'none (defaults)'}",
+        f"project file: {project or 'none'}",
         f"module: {module}{' (package)' if package else ''}",
         f"target version: {f'py3{target[1]}' if target else 'not set'}",
         f"fastapi rules apply: {'yes' if settings.project_uses_fastapi else 'only in files that import fastapi'}",

@@ -18,7 +18,7 @@ from lsprotocol import types
 
 from ..analysis.names.modules import module_name_for
 from ..analysis.workspace.index import WorkspaceIndex
-from ..checker.discovery import FileFilter, discover
+from ..checker.discovery import FileFilter, discover, exclusion
 from .documents import OpenDocument, path_of
 from .session import FastApiPerfServer
 
@@ -49,15 +49,16 @@ async def build_index(ls: FastApiPerfServer) -> None:
     """
     roots = workspace_roots(ls)
     files: dict[str, Path] = {}
+    # Each folder's files are excluded by, and each file is summarised with, its nearest settings (as in the CLI).
+    file_filter = FileFilter(roots[0] if roots else Path.cwd(), (), nearest=lambda folder: exclusion(ls.settings_for(folder / "__init__.py")))
     for root in roots:
-        settings = ls.settings_for(root / "__init__.py")
-        file_filter = FileFilter(settings.root or root, settings.exclude + settings.extend_exclude)
         for path in discover([root], file_filter):
             if _regular_file(path):
                 files.setdefault(module_for(ls, path), path)
     options = ls.settings_for(roots[0] / "__init__.py").options if roots else ls.settings_for(None).options
     ls.index = WorkspaceIndex(
-        files, options, read=lambda path: _read_live_or_disk(ls, path), live=lambda path: _live_statements(ls, path)
+        files, options, read=lambda path: _read_live_or_disk(ls, path), live=lambda path: _live_statements(ls, path),
+        options_for=lambda path: ls.settings_for(path).options,
     )
     for doc in ls.documents.values():
         attach(ls, doc)

@@ -16,10 +16,10 @@ from pygls.lsp.server import LanguageServer
 from .. import __version__
 from ..analysis.engine.dispatch import Engine
 from ..analysis.workspace.index import WorkspaceIndex
-from ..config import ConfigError, Settings, load_settings
+from ..config import ConfigError, Settings, SettingsResolver
 from ..project import manifests
 from ..rules import ALL_RULES
-from .documents import OpenDocument
+from .documents import OpenDocument, path_of
 from .memory import Collector
 from .protocol import FastApiPerfProtocol
 from .settings import EditorSettings, parse_editor_settings
@@ -37,6 +37,7 @@ class FastApiPerfServer(LanguageServer):
         self.editor = EditorSettings()
         self.pull_mode = False
         self._project_settings: dict[Path | None, Settings] = {}
+        self._resolver: SettingsResolver | None = None
         self._engines: dict[frozenset[str], Engine] = {}
         self.collector = Collector()
         self.index: WorkspaceIndex | None = None
@@ -62,16 +63,36 @@ class FastApiPerfServer(LanguageServer):
         return True
 
     def forget_project_settings(self) -> None:
-        """A ``pyproject.toml`` or another manifest changed: read them again when next asked."""
+        """A settings file, a ``pyproject.toml`` or another manifest changed: read them again when next asked."""
         self._project_settings.clear()
+        self._resolver = None
         manifests.clear()
 
+    def _settings_resolver(self) -> SettingsResolver:
+        """The CLI's resolver, started where ``check .`` in the first workspace folder starts."""
+        if self._resolver is None:
+            self._resolver = SettingsResolver(start=self._first_folder())
+        return self._resolver
+
+    def _first_folder(self) -> Path | None:
+        try:
+            workspace = self.workspace
+        except RuntimeError:  # not initialised yet
+            return None
+        for folder in workspace.folders.values():
+            path = path_of(folder.uri)
+            if path is not None and path.is_dir():
+                return path
+        root = Path(workspace.root_path) if workspace.root_path else None
+        return root if root is not None and root.is_dir() else None
+
     def settings_for(self, path: Path | None) -> Settings:
+        """A file's settings: from its nearest settings file, as the CLI picks it (``SettingsResolver``)."""
         start = path.parent if path is not None else None
         key = start
         if key not in self._project_settings:
             try:
-                project = load_settings(start) if start is not None and start.exists() else Settings()
+                project = self._settings_resolver().for_folder(start) if start is not None and start.exists() else Settings()
             except ConfigError as error:
                 self.show_warning(f"fastapi-perf: {error}; using the defaults")
                 project = Settings(root=start)

@@ -316,7 +316,7 @@ def _file_wiring(index: WorkspaceLookup, name: str, cache: dict) -> Wiring:
         return {}
     chunks = _wiring_chunks(text)
     symbols = ModuleSymbols.merge([c.facts for c in chunks], name, path.name == "__init__.py")
-    context = ModuleContext(chunks, symbols, index.options, str(path), index=index)
+    context = ModuleContext(chunks, symbols, index.options_for(path), str(path), index=index)
     edges = module_wiring(context)
     cache[name] = (stamp, edges)
     return edges

@@ -319,7 +319,7 @@ def _parse_roles(index: WorkspaceLookup, module: str, path: Path) -> FileRoles |
         return None
     text, chunks, owned = parsed
     symbols = ModuleSymbols.merge([c.facts for c in chunks], module, path.name == "__init__.py")
-    context = ModuleContext(chunks, symbols, index.options, str(path), text=text)
+    context = ModuleContext(chunks, symbols, index.options_for(path), str(path), text=text)
     try:
         return file_roles(context, names=index)
     finally:

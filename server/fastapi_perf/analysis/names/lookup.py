@@ -25,6 +25,9 @@ class WorkspaceLookup(Protocol):
     digests: dict[str, bytes]
     """Content hashes of the files summarised from disk."""
 
+    def options_for(self, path: Path | str) -> AnalysisOptions:
+        """The options the file at ``path`` is analysed with (its own project's settings)."""
+
     def module_of(self, qualname: str) -> tuple[str, str] | None:
         """Split a qualified name into (indexed module, rest)."""
 

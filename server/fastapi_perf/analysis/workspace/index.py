@@ -40,13 +40,17 @@ class WorkspaceIndex:
         options: AnalysisOptions,
         read: Callable[[Path], str | None] | None = None,
         live: Callable[[Path], tuple[str, list[Chunk]] | None] | None = None,
+        options_for: Callable[[Path], AnalysisOptions] | None = None,
     ) -> None:
         """``files`` maps dotted module names (relative to the project root) to paths.
 
         ``read`` gives a file's text; ``live``, when a file's statements are
         already parsed (an open document), its text and those statements.
+        ``options_for`` gives a file's own options where they differ by file
+        (the sub-projects of a monorepo); else ``options`` serve every file.
         """
         self.options = options
+        self.per_file_options = options_for
         self.files: dict[str, Path] = {}
         self._suffixes: dict[str, list[str]] = {}
         self._read = read or _read_text
@@ -60,6 +64,11 @@ class WorkspaceIndex:
         self._state_files: list[str] | None = None
         for module, path in files.items():
             self.add_file(module, path)
+
+    def options_for(self, path: Path | str) -> AnalysisOptions:
+        """The options a file is summarised with: its own settings', as when it is checked."""
+        per_file = self.per_file_options
+        return per_file(Path(path)) if per_file is not None else self.options
 
     # -- the file map ------------------------------------------------------------
     def add_file(self, module: str, path: Path) -> None:

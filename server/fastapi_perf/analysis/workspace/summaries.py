@@ -41,7 +41,7 @@ def summarize(
     lines: int = 0,
 ) -> ModuleSummary:
     """``owned``: the chunks were parsed for this summary (not an open document's), so they may be released."""
-    context = ModuleContext(chunks, symbols, index.options, path, index=index)
+    context = ModuleContext(chunks, symbols, index.options_for(path), path, index=index)
     trees = ModuleTrees(index, module, path, symbols.is_package, owned)
     with trees.in_use():  # summaries of other modules, made meanwhile, may drop these trees
         trees.keep(context, lines)

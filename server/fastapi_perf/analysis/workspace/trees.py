@@ -67,7 +67,7 @@ class ModuleTrees:
             return None
         text, chunks, self._owned = parsed
         symbols = ModuleSymbols.merge([c.facts for c in chunks], self.module, self.is_package)
-        context = ModuleContext(chunks, symbols, self.index.options, self.path, index=self.index)
+        context = ModuleContext(chunks, symbols, self.index.options_for(self.path), self.path, index=self.index)
         self.keep(context, text.count("\n") + 1)
         return context
 

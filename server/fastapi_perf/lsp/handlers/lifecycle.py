@@ -18,6 +18,7 @@ from ..settings import trusted_from
 
 WATCHERS = [
     types.FileSystemWatcher(glob_pattern="**/pyproject.toml"),
+    types.FileSystemWatcher(glob_pattern="**/{fastapi-perf.toml,.fastapi-perf.toml}"),
     types.FileSystemWatcher(glob_pattern="**/{setup.cfg,Pipfile,requirements*.txt}"),  # setup.py: **/*.py below
     types.FileSystemWatcher(glob_pattern="**/requirements/*.txt"),
     types.FileSystemWatcher(glob_pattern="**/*.py"),

@@ -32,7 +32,7 @@ def did_change_watched_files(ls: FastApiPerfServer, params: types.DidChangeWatch
         params = types.DidChangeWatchedFilesParams(changes=[c for c in params.changes if not runtime_evidence.is_report(c.uri)])
         if not params.changes:
             return
-    if any(manifests.is_manifest(change.uri) for change in params.changes):  # settings, or the FastAPI gate
+    if any(manifests.is_manifest(c.uri) or c.uri.endswith("fastapi-perf.toml") for c in params.changes):  # settings, or the FastAPI gate
         scheduler.settings_changed(ls)
     else:
         scheduler.files_changed(ls, list(params.changes))

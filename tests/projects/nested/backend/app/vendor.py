@@ -1,0 +1,2 @@
+def fetch_rates():
+    return {"EUR": 1.0}
