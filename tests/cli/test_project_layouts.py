@@ -78,7 +78,20 @@ def test_show_settings_names_the_root_module_and_gate(tmp_path: Path) -> None:
     assert lines["module"] == "app.api.routes"
     assert lines["target version"] == "not set"
     assert lines["fastapi rules apply"] == "yes"
+    assert lines["fastapi declared by"] == str(root.resolve() / "requirements.txt")
     assert "FAP" not in run.stdout  # nothing was checked
+
+
+def test_show_settings_says_why_the_fastapi_rules_are_off(tmp_path: Path) -> None:
+    root = tmp_path / "flat"
+    shutil.copytree(PROJECTS / "flat", root)
+    (root / ".git").mkdir()
+    (root / "requirements.txt").write_text("uvicorn\nfastapi-users\n", encoding="utf-8")
+    run = fastapi_perf("check", "--show-settings", "app/api/routes.py", cwd=root)
+    assert run.returncode == 0, run.stderr
+    lines = dict(line.split(": ", 1) for line in run.stdout.splitlines())
+    assert lines["fastapi rules apply"] == "only in files that import fastapi"
+    assert lines["fastapi declared by"] == f"no manifest from {root.resolve()} up to the repository root"
 
 
 def test_show_settings_reports_the_pyproject_and_its_target(tmp_path: Path) -> None:

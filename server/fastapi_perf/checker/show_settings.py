@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..analysis.names.modules import module_name_for
 from ..config import Settings, find_pyproject
+from ..project.manifests import fastapi_verdict
 
 
 def describe(path: Path, settings: Settings) -> str:
@@ -28,5 +29,17 @@ def describe(path: Path, settings: Settings) -> str:
         f"module: {module}{' (package)' if package else ''}",
         f"target version: {f'py3{target[1]}' if target else 'not set'}",
         f"fastapi rules apply: {'yes' if settings.project_uses_fastapi else 'only in files that import fastapi'}",
+        f"fastapi declared by: {_declared_by(settings)}",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _declared_by(settings: Settings) -> str:
+    """Why the gate is open or closed: the manifest that declares FastAPI, or where none was found."""
+    verdict = fastapi_verdict(settings.root) if settings.root is not None else None
+    if verdict is not None and verdict.manifest is not None:
+        return str(verdict.manifest)
+    if settings.project_uses_fastapi:
+        return f"the dependencies of {settings.settings_file or 'the settings file'}"
+    searched = f" from {settings.root} up to the repository root" if settings.root is not None else ""
+    return f"no manifest{searched}"
