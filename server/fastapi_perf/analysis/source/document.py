@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from ..findings import Position
 from .chunks import Chunk, SlowParse, parse_chunk_text
+from .members import reparse_member
 from .scanner import count_lines, next_starts_statement, only_blank_or_comments, split_statements, starts_after_complete
 
 
@@ -42,6 +43,10 @@ class Document:
         self.pieces: list[Piece] = []
         self.reparsed = 0
         """Statements parsed so far (tests use it to prove that edits re-parse little)."""
+        self.member_reparse_min = 2000
+        """Characters below which an edited class is parsed whole: re-parsing one member saves nothing there."""
+        self.reparsed_members = 0
+        """Statements parsed again by re-parsing one member of a class (``members.py``)."""
         self._recycle: dict[str, Chunk] = {}
         self._first_lines: list[int] | None = None
         self._anchor: tuple[int, int] | None = None
@@ -203,6 +208,8 @@ class Document:
             span_text = text[span.start : span.end]
             chunk = self._recycle.pop(span_text, None)
             if chunk is None:
+                chunk = self._edited_member(span_text, span.line, span.comments)
+            if chunk is None:
                 chunk = parse_chunk_text(span_text, span.line, span.comments, self.recover)
                 self.reparsed += 1
             else:
@@ -211,6 +218,16 @@ class Document:
         self.pieces[first : last + 1] = replacement
         self._first_lines = None
         return first + len(replacement)
+
+    def _edited_member(self, text: str, line: int, comments: tuple) -> Chunk | None:
+        """A class edited inside one member, parsed by re-parsing that member (``members.py``)."""
+        for old in self._recycle.values():
+            if old.origin == line and len(old.text) >= self.member_reparse_min:
+                chunk = reparse_member(old, text, line, comments)
+                if chunk is not None:
+                    self.reparsed_members += 1
+                    return chunk
+        return None
 
     def pending(self) -> list[Chunk]:
         """Statements ``ast`` rejected whose slow path has not run (only with ``recover=False``)."""
