@@ -168,3 +168,25 @@ def test_an_open_document_is_summarised_from_its_own_statements(tmp_path: Path) 
     assert not calls
     assert summary.functions["unused"].facts.dependency.queries
     assert index.digests["app.deps"] != index.digests.get("app.db")
+
+
+def test_a_setup_module_inside_a_package_does_not_cut_the_package_chain(tmp_path: Path) -> None:
+    """``backend/app/setup.py`` is the package's start-up module: ``app/db/engine.py`` is still ``app.db.engine``."""
+    package = tmp_path / "backend" / "app"
+    (package / "db").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "setup.py").write_text("def setup_app():\n    pass\n")
+    (package / "db" / "__init__.py").write_text("")
+    (package / "db" / "engine.py").write_text("")
+    assert module_name_for(package / "db" / "engine.py", tmp_path) == ("app.db.engine", False)
+    assert module_name_for(package / "setup.py", tmp_path) == ("app.setup", False)
+
+
+def test_a_folder_with_pyproject_ends_the_package_chain(tmp_path: Path) -> None:
+    """A project root is put on ``sys.path``, never part of a module name, even when it holds ``__init__.py``."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    (tmp_path / "__init__.py").write_text("")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "main.py").write_text("")
+    assert module_name_for(tmp_path / "app" / "main.py", tmp_path) == ("app.main", False)

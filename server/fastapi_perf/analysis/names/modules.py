@@ -11,8 +11,13 @@ from __future__ import annotations
 from hashlib import blake2b
 from pathlib import Path
 
-PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
-"""A folder holding one of these is a project root, put on ``sys.path``: never part of a module name."""
+PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", ".git")
+"""A folder holding one of these is a project root, put on ``sys.path``: never part of a module name.
+
+``setup.py`` is no marker here: the folders asked about hold ``__init__.py``,
+and a ``setup.py`` beside it is a module of that package (``onyx/setup.py``,
+the application's start-up code), not a build script.
+"""
 
 
 def content_digest(data: bytes) -> bytes:
