@@ -178,8 +178,9 @@ def test_a_setup_module_inside_a_package_does_not_cut_the_package_chain(tmp_path
     (package / "setup.py").write_text("def setup_app():\n    pass\n")
     (package / "db" / "__init__.py").write_text("")
     (package / "db" / "engine.py").write_text("")
-    assert module_name_for(package / "db" / "engine.py", tmp_path) == ("app.db.engine", False)
-    assert module_name_for(package / "setup.py", tmp_path) == ("app.setup", False)
+    root = tmp_path / "backend"
+    assert module_name_for(package / "db" / "engine.py", root) == ("app.db.engine", False)
+    assert module_name_for(package / "setup.py", root) == ("app.setup", False)
 
 
 def test_a_folder_with_pyproject_ends_the_package_chain(tmp_path: Path) -> None:
@@ -190,3 +191,15 @@ def test_a_folder_with_pyproject_ends_the_package_chain(tmp_path: Path) -> None:
     (tmp_path / "app" / "__init__.py").write_text("")
     (tmp_path / "app" / "main.py").write_text("")
     assert module_name_for(tmp_path / "app" / "main.py", tmp_path) == ("app.main", False)
+
+
+def test_a_package_inside_a_namespace_folder_keeps_the_folder_in_its_name(tmp_path: Path) -> None:
+    """``tool/app/__init__.py`` without ``tool/__init__.py``: the project imports ``tool.app.services.jobs``."""
+    package = tmp_path / "tool" / "app"
+    (package / "services").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "services" / "__init__.py").write_text("")
+    (package / "services" / "jobs.py").write_text("")
+    assert module_name_for(package / "services" / "jobs.py", tmp_path) == ("tool.app.services.jobs", False)
+    assert module_name_for(package / "services" / "jobs.py", tmp_path / "tool") == ("app.services.jobs", False)
+    assert module_name_for(package / "services" / "jobs.py", package) == ("app.services.jobs", False)

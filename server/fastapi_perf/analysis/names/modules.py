@@ -29,14 +29,19 @@ def module_name_for(path: Path, root: Path | None) -> tuple[str, bool]:
     """The module name of a file and whether it is a package (``__init__.py``).
 
     A file in a package is named from the outermost folder of its chain of
-    folders holding ``__init__.py`` (the chain stops below a project root).
-    Elsewhere (namespace packages, scripts) the name is relative to
-    ``root``, a leading ``src/`` dropped as in src layouts; a file outside
-    the root is named by its file name alone.
+    folders holding ``__init__.py`` (the chain stops below a project root)
+    when that package starts at or above ``root``. Elsewhere (packages in
+    folders below the root, namespace packages, scripts) the name is
+    relative to ``root``, a leading ``src/`` dropped as in src layouts: the
+    namespace folders are part of what the project imports
+    (``invokeai/app/__init__.py`` without ``invokeai/__init__.py`` is
+    ``invokeai.app``), and the workspace index also answers an import by a
+    dotted suffix of the name (``onyx.db`` for ``backend/onyx/db``). A file
+    outside the root is named by its file name alone.
     """
     path = path.absolute()
     top = package_top(path.parent)
-    if top is not None:
+    if top is not None and not _below(top.parent, root):
         parts = [top.name, *path.relative_to(top).with_suffix("").parts]
     else:
         parts = _relative_parts(path, root)
@@ -54,6 +59,14 @@ def package_top(folder: Path) -> Path | None:
     while top.parent != top and (top.parent / "__init__.py").is_file() and not _is_project_root(top.parent):
         top = top.parent
     return top
+
+
+def _below(folder: Path, root: Path | None) -> bool:
+    """``folder`` is strictly inside ``root``."""
+    if root is None:
+        return False
+    root = root.absolute()
+    return folder != root and folder.is_relative_to(root)
 
 
 def _is_project_root(folder: Path) -> bool:
