@@ -11,6 +11,11 @@ followed as deep as the facts reach, with a cycle guard; the memo per
 function (and the workspace index's summaries for other files) bounds the
 cost.
 
+In a coroutine, a call in an ``except`` block is followed into helpers
+when the block is the other arm of a lookup (it catches a "not found"
+exception and does not raise: ``except UserNotExists:`` then create the
+account), not a failure's clean-up (:func:`recovers`).
+
 Three more ways to reach a blocking call:
 
 - a helper's untyped parameter (``def total(db): return db.scalar(...)``)
@@ -30,6 +35,7 @@ not called here at all, so neither counts.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -178,8 +184,8 @@ class BlockingAnalysis:
             direct = self.direct(call)
             if direct is not None:
                 found.append(direct)
-            elif not call.in_handler and call.function is not None:  # error paths are not followed into helpers
-                found.extend(self.reasons_at(call).values())
+            elif (not call.in_handler or recovers(call.handler)) and call.function is not None:
+                found.extend(self.reasons_at(call).values())  # error paths are not followed into helpers
         self._call_memo[key] = found
         return found
 
@@ -801,6 +807,30 @@ def _returns_what_it_tests(statement: ast.If) -> bool:
 def _remote_label(call: CallSite, remote: FunctionExport) -> str:
     """How to name a function of another file in a chain: as the call spells it (``crud.get_user``)."""
     return dotted_name(call.node.func) or remote.qualname.rpartition(".")[2]
+
+
+_MISS = re.compile(r"NotFound|NotExist|DoesNotExist|Missing|NoResult|Unknown|^(?:KeyError|LookupError|IndexError)$")
+
+
+def recovers(handler: ast.ExceptHandler | None) -> bool:
+    """An ``except`` block that is the other arm of a lookup, not a failure's clean-up.
+
+    ``except UserNotExists:`` then create the account (or hash a dummy
+    password and return) is a path many requests take: the exception says
+    a lookup found nothing (``*NotFound``, ``*NotExists``, ``DoesNotExist``,
+    ``NoResultFound``, ``KeyError``...) and the block goes on without
+    raising. A block for a failure (``except OSError``, ``except
+    Exception``, a bare ``except``) or one that ends by raising runs when
+    something broke, and its helpers are not followed.
+    """
+    if handler is None or handler.type is None or not handler.body:
+        return False
+    caught = handler.type.elts if type(handler.type) is ast.Tuple else [handler.type]
+    for expr in caught:
+        name = expr.attr if type(expr) is ast.Attribute else expr.id if type(expr) is ast.Name else None
+        if name is None or not _MISS.search(name):
+            return False
+    return type(handler.body[-1]) is not ast.Raise
 
 
 def _mentions(call: ast.Call, names: frozenset[str]) -> bool:
