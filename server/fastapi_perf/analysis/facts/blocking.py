@@ -16,7 +16,7 @@ when the block is the other arm of a lookup (it catches a "not found"
 exception and does not raise: ``except UserNotExists:`` then create the
 account), not a failure's clean-up (:func:`recovers`).
 
-Three more ways to reach a blocking call:
+More ways to reach a blocking call:
 
 - a helper's untyped parameter (``def total(db): return db.scalar(...)``)
   blocks when the call site passes it a value of a known type whose
@@ -25,7 +25,10 @@ Three more ways to reach a blocking call:
   ``__init__``;
 - a call on an interface (an abstract method) stands for the workspace's
   overrides: it blocks with a code when every known override does (the only
-  one, often).
+  one, often); so does a method of a class from outside the workspace (an
+  uninstalled package's ``BaseAuthService``) that workspace classes override;
+- a catalogued method on a receiver typed out of sight whose name says its
+  type (``settings.auth.pwd_context.verify``: passlib's ``CryptContext``).
 
 Calling a sync *generator* function runs none of its body, and a function
 passed by reference (to ``run_in_threadpool``, ``asyncio.to_thread``...) is
@@ -36,11 +39,14 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..catalog import (
     BLOCKING,
+    CLASSES,
+    CONVENTIONAL_RECEIVERS,
     CPU_HEAVY_METHODS_BY_PACKAGE,
     DISTINCTIVE_METHODS,
     IN_MEMORY_OK,
@@ -89,6 +95,7 @@ class ParamUse:
 
 
 Reasons = dict[str, BlockingReason]
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins"}
 _NONE: Reasons = {}
 _MAX_IMPLEMENTATIONS = 8
 
@@ -141,7 +148,10 @@ class BlockingAnalysis:
             init = self.resolver.constructor(qualname) if type(value) is Ref else None
             if init is not None and init.endswith(".__init__") and init.rpartition(".")[0] in BLOCKING:
                 return self.method_reason(init)  # a project subclass of ``smtplib.SMTP`` connects as it is made
-            return self.method_reason(qualname)
+            reason = self.method_reason(qualname)
+            if reason is not None or type(value) is not Ref or self._defined_here(qualname):
+                return reason
+            return _conventional(node.func)  # ``settings.auth.pwd_context.verify``, the type out of sight
         if type(node.func) is ast.Attribute:
             entry = DISTINCTIVE_METHODS.get(node.func.attr)
             if entry is not None:
@@ -210,6 +220,10 @@ class BlockingAnalysis:
                 for reason in self._argument_reasons(call, helper):
                     if reason.code not in found:
                         found[reason.code] = BlockingReason(reason.code, reason.what, reason.target, step + reason.chain)
+            else:
+                step = (Step(fn, call.node, dotted_name(call.node.func) or getattr(call.node.func, "attr", "call")),)
+                for code, reason in self._outside_dispatch(call).items():
+                    found[code] = BlockingReason(code, reason.what, reason.target, step + reason.chain)
         self._at_memo[key] = found
         return found
 
@@ -270,6 +284,18 @@ class BlockingAnalysis:
             return _NONE
         first, *others = implementations
         return {code: reason for code, reason in first.items() if all(code in other for other in others)}
+
+    def _outside_dispatch(self, call: CallSite) -> Reasons:
+        """A method of a class from outside the workspace (an uninstalled package's ``BaseAuthService``) on a
+        value typed as that class: it stands for the workspace's overrides of it, as an interface does."""
+        if type(call.node.func) is not ast.Attribute:
+            return _NONE
+        value = self.resolver.value_of(call.node.func.value, call.function)
+        if type(value) is not Instance or value.type in CLASSES or value.type.partition(".")[0] in _STDLIB:
+            return _NONE  # a catalogued or standard type: its own methods answer
+        if self.resolver.local_class(value.type) is not None or self._defined_here(value.type):
+            return _NONE  # a class of the workspace: its methods, abstract or not, are followed as helpers
+        return self._dispatch(f"{value.type}.{call.node.func.attr}")
 
     def overrides(self, owner: str, method: str) -> list[tuple[str, FunctionInfo | FunctionExport]]:
         """Concrete definitions of ``owner.method`` in the workspace's subclasses of ``owner``."""
@@ -549,6 +575,13 @@ class BlockingAnalysis:
         return found
 
     # -- jedi, buffers ---------------------------------------------------------------------------
+    def _defined_here(self, qualname: str) -> bool:
+        """``qualname`` is a function or method of this workspace: its body says what it does, not its name."""
+        if self.resolver.local_function(qualname) is not None:
+            return True
+        index = self.resolver.index
+        return index is not None and index.lookup(qualname) is not None
+
     def _inferred(self, call: CallSite) -> str | None:
         """Ask jedi about ``receiver.method(...)`` in a coroutine when nothing cheaper knew."""
         if self.inference is None or self.locate is None or call.function is None or not call.function.is_async:
@@ -831,6 +864,17 @@ def recovers(handler: ast.ExceptHandler | None) -> bool:
         if name is None or not _MISS.search(name):
             return False
     return type(handler.body[-1]) is not ast.Raise
+
+
+def _conventional(func: ast.expr) -> BlockingReason | None:
+    """A method on a receiver whose name says its type when no annotation reaches it (``pwd_context.verify``)."""
+    if type(func) is not ast.Attribute:
+        return None
+    receiver = func.value
+    name = receiver.attr if type(receiver) is ast.Attribute else receiver.id if type(receiver) is ast.Name else None
+    owner = CONVENTIONAL_RECEIVERS.get(name or "")
+    entry = BLOCKING.get(f"{owner}.{func.attr}") if owner else None
+    return BlockingReason(entry.code, entry.what, _display(f"{owner}.{func.attr}")) if entry is not None else None
 
 
 def _mentions(call: ast.Call, names: frozenset[str]) -> bool:
