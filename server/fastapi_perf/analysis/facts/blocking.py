@@ -25,8 +25,10 @@ More ways to reach a blocking call:
   ``__init__``;
 - a call on an interface (an abstract method) stands for the workspace's
   overrides: it blocks with a code when every known override does (the only
-  one, often); so does a method of a class from outside the workspace (an
-  uninstalled package's ``BaseAuthService``) that workspace classes override;
+  one, often), and with each override's code when every override blocks,
+  each its own way (a Redis and a Postgres cache backend); so does a method
+  of a class from outside the workspace (an uninstalled package's
+  ``BaseAuthService``) that workspace classes override;
 - a catalogued method on a receiver typed out of sight whose name says its
   type (``settings.auth.pwd_context.verify``: passlib's ``CryptContext``).
 
@@ -283,7 +285,16 @@ class BlockingAnalysis:
         if not implementations:
             return _NONE
         first, *others = implementations
-        return {code: reason for code, reason in first.items() if all(code in other for other in others)}
+        shared = {code: reason for code, reason in first.items() if all(code in other for other in others)}
+        if shared or not all(implementations):
+            return shared
+        # Every implementation blocks, each its own way (a Redis and a Postgres cache backend): the call
+        # blocks whichever is configured, so each way is reported under its code.
+        union: Reasons = {}
+        for reasons in implementations:
+            for code, reason in reasons.items():
+                union.setdefault(code, reason)
+        return union
 
     def _outside_dispatch(self, call: CallSite) -> Reasons:
         """A method of a class from outside the workspace (an uninstalled package's ``BaseAuthService``) on a
