@@ -127,6 +127,7 @@ class BlockingAnalysis:
         self._uses_memo: dict[int, dict[str, tuple[ParamUse, ...]]] = {}
         self._instances_memo: dict[int, list[ast.Call]] = {}
         self._made_memo: dict[int, list[BlockingReason]] = {}
+        self._outside_memo: dict[tuple[str, str], Reasons] = {}
 
     # -- direct calls -----------------------------------------------------------------
     def direct(self, call: CallSite) -> BlockingReason | None:
@@ -299,14 +300,35 @@ class BlockingAnalysis:
     def _outside_dispatch(self, call: CallSite) -> Reasons:
         """A method of a class from outside the workspace (an uninstalled package's ``BaseAuthService``) on a
         value typed as that class: it stands for the workspace's overrides of it, as an interface does."""
-        if type(call.node.func) is not ast.Attribute:
-            return _NONE
+        if type(call.node.func) is not ast.Attribute or not self._from_workspace_factory(call.node.func.value, call.function):
+            return _NONE  # cheap first: only a value a function of the workspace hands out (a service locator)
         value = self.resolver.value_of(call.node.func.value, call.function)
         if type(value) is not Instance or value.type in CLASSES or value.type.partition(".")[0] in _STDLIB:
             return _NONE  # a catalogued or standard type: its own methods answer
-        if self.resolver.local_class(value.type) is not None or self._defined_here(value.type):
+        index = self.resolver.index
+        if index is None:
+            return _NONE  # no other file to hold an override
+        if value.type.startswith(self.resolver.module.qualify("")) or index.module_of(value.type) is not None:
             return _NONE  # a class of the workspace: its methods, abstract or not, are followed as helpers
-        return self._dispatch(f"{value.type}.{call.node.func.attr}")
+        key = (value.type, call.node.func.attr)
+        found = self._outside_memo.get(key)
+        if found is None:
+            found = self._outside_memo[key] = self._dispatch(f"{value.type}.{call.node.func.attr}")
+        return found
+
+    def _from_workspace_factory(self, receiver: ast.expr, fn: FunctionInfo | None) -> bool:
+        """``get_auth_service()`` or a local bound once to such a call: made by a function of the workspace,
+        whose annotation names the outside class while it returns one of the workspace's own."""
+        if type(receiver) is ast.Name and fn is not None:
+            values = fn.assigned.get(receiver.id, ())
+            receiver = values[0] if len(values) == 1 and values[0] is not None else receiver
+        if type(receiver) is not ast.Call:
+            return False
+        callee = self.resolver.callee(receiver, fn)
+        if callee is None:
+            return False
+        index = self.resolver.index
+        return self.resolver.local_function(callee) is not None or (index is not None and index.module_of(callee) is not None)
 
     def overrides(self, owner: str, method: str) -> list[tuple[str, FunctionInfo | FunctionExport]]:
         """Concrete definitions of ``owner.method`` in the workspace's subclasses of ``owner``."""
