@@ -168,3 +168,38 @@ def test_an_open_document_is_summarised_from_its_own_statements(tmp_path: Path) 
     assert not calls
     assert summary.functions["unused"].facts.dependency.queries
     assert index.digests["app.deps"] != index.digests.get("app.db")
+
+
+def test_a_setup_module_inside_a_package_does_not_cut_the_package_chain(tmp_path: Path) -> None:
+    """``backend/app/setup.py`` is the package's start-up module: ``app/db/engine.py`` is still ``app.db.engine``."""
+    package = tmp_path / "backend" / "app"
+    (package / "db").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "setup.py").write_text("def setup_app():\n    pass\n")
+    (package / "db" / "__init__.py").write_text("")
+    (package / "db" / "engine.py").write_text("")
+    root = tmp_path / "backend"
+    assert module_name_for(package / "db" / "engine.py", root) == ("app.db.engine", False)
+    assert module_name_for(package / "setup.py", root) == ("app.setup", False)
+
+
+def test_a_folder_with_pyproject_ends_the_package_chain(tmp_path: Path) -> None:
+    """A project root is put on ``sys.path``, never part of a module name, even when it holds ``__init__.py``."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    (tmp_path / "__init__.py").write_text("")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "main.py").write_text("")
+    assert module_name_for(tmp_path / "app" / "main.py", tmp_path) == ("app.main", False)
+
+
+def test_a_package_inside_a_namespace_folder_keeps_the_folder_in_its_name(tmp_path: Path) -> None:
+    """``tool/app/__init__.py`` without ``tool/__init__.py``: the project imports ``tool.app.services.jobs``."""
+    package = tmp_path / "tool" / "app"
+    (package / "services").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "services" / "__init__.py").write_text("")
+    (package / "services" / "jobs.py").write_text("")
+    assert module_name_for(package / "services" / "jobs.py", tmp_path) == ("tool.app.services.jobs", False)
+    assert module_name_for(package / "services" / "jobs.py", tmp_path / "tool") == ("app.services.jobs", False)
+    assert module_name_for(package / "services" / "jobs.py", package) == ("app.services.jobs", False)

@@ -322,6 +322,14 @@ DISTINCTIVE_METHODS: dict[str, Blocking] = {
     "run_until_complete": BLOCKING["asyncio.AbstractEventLoop.run_until_complete"],
 }
 
+# Receiver names that say the receiver's type, for a receiver typed out of the workspace's sight (a
+# settings object of an uninstalled package): ``pwd_context`` is passlib's ``CryptContext`` in passlib's
+# and FastAPI's documentation and in the applications that copy them. Only catalogued methods count.
+CONVENTIONAL_RECEIVERS: dict[str, str] = {
+    "pwd_context": "passlib.context.CryptContext",
+    "password_context": "passlib.context.CryptContext",
+}
+
 # Names that are classes: calling one makes an instance of it.
 CLASSES = frozenset(
 

@@ -11,7 +11,12 @@ followed as deep as the facts reach, with a cycle guard; the memo per
 function (and the workspace index's summaries for other files) bounds the
 cost.
 
-Three more ways to reach a blocking call:
+In a coroutine, a call in an ``except`` block is followed into helpers
+when the block is the other arm of a lookup (it catches a "not found"
+exception and does not raise: ``except UserNotExists:`` then create the
+account), not a failure's clean-up (:func:`recovers`).
+
+More ways to reach a blocking call:
 
 - a helper's untyped parameter (``def total(db): return db.scalar(...)``)
   blocks when the call site passes it a value of a known type whose
@@ -20,7 +25,12 @@ Three more ways to reach a blocking call:
   ``__init__``;
 - a call on an interface (an abstract method) stands for the workspace's
   overrides: it blocks with a code when every known override does (the only
-  one, often).
+  one, often), and with each override's code when every override blocks,
+  each its own way (a Redis and a Postgres cache backend); so does a method
+  of a class from outside the workspace (an uninstalled package's
+  ``BaseAuthService``) that workspace classes override;
+- a catalogued method on a receiver typed out of sight whose name says its
+  type (``settings.auth.pwd_context.verify``: passlib's ``CryptContext``).
 
 Calling a sync *generator* function runs none of its body, and a function
 passed by reference (to ``run_in_threadpool``, ``asyncio.to_thread``...) is
@@ -30,11 +40,15 @@ not called here at all, so neither counts.
 from __future__ import annotations
 
 import ast
+import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..catalog import (
     BLOCKING,
+    CLASSES,
+    CONVENTIONAL_RECEIVERS,
     CPU_HEAVY_METHODS_BY_PACKAGE,
     DISTINCTIVE_METHODS,
     IN_MEMORY_OK,
@@ -83,6 +97,7 @@ class ParamUse:
 
 
 Reasons = dict[str, BlockingReason]
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins"}
 _NONE: Reasons = {}
 _MAX_IMPLEMENTATIONS = 8
 
@@ -112,6 +127,7 @@ class BlockingAnalysis:
         self._uses_memo: dict[int, dict[str, tuple[ParamUse, ...]]] = {}
         self._instances_memo: dict[int, list[ast.Call]] = {}
         self._made_memo: dict[int, list[BlockingReason]] = {}
+        self._outside_memo: dict[tuple[str, str], Reasons] = {}
 
     # -- direct calls -----------------------------------------------------------------
     def direct(self, call: CallSite) -> BlockingReason | None:
@@ -135,7 +151,10 @@ class BlockingAnalysis:
             init = self.resolver.constructor(qualname) if type(value) is Ref else None
             if init is not None and init.endswith(".__init__") and init.rpartition(".")[0] in BLOCKING:
                 return self.method_reason(init)  # a project subclass of ``smtplib.SMTP`` connects as it is made
-            return self.method_reason(qualname)
+            reason = self.method_reason(qualname)
+            if reason is not None or type(value) is not Ref or self._defined_here(qualname):
+                return reason
+            return _conventional(node.func)  # ``settings.auth.pwd_context.verify``, the type out of sight
         if type(node.func) is ast.Attribute:
             entry = DISTINCTIVE_METHODS.get(node.func.attr)
             if entry is not None:
@@ -178,8 +197,8 @@ class BlockingAnalysis:
             direct = self.direct(call)
             if direct is not None:
                 found.append(direct)
-            elif not call.in_handler and call.function is not None:  # error paths are not followed into helpers
-                found.extend(self.reasons_at(call).values())
+            elif (not call.in_handler or recovers(call.handler)) and call.function is not None:
+                found.extend(self.reasons_at(call).values())  # error paths are not followed into helpers
         self._call_memo[key] = found
         return found
 
@@ -204,6 +223,10 @@ class BlockingAnalysis:
                 for reason in self._argument_reasons(call, helper):
                     if reason.code not in found:
                         found[reason.code] = BlockingReason(reason.code, reason.what, reason.target, step + reason.chain)
+            else:
+                step = (Step(fn, call.node, dotted_name(call.node.func) or getattr(call.node.func, "attr", "call")),)
+                for code, reason in self._outside_dispatch(call).items():
+                    found[code] = BlockingReason(code, reason.what, reason.target, step + reason.chain)
         self._at_memo[key] = found
         return found
 
@@ -263,7 +286,49 @@ class BlockingAnalysis:
         if not implementations:
             return _NONE
         first, *others = implementations
-        return {code: reason for code, reason in first.items() if all(code in other for other in others)}
+        shared = {code: reason for code, reason in first.items() if all(code in other for other in others)}
+        if shared or not all(implementations):
+            return shared
+        # Every implementation blocks, each its own way (a Redis and a Postgres cache backend): the call
+        # blocks whichever is configured, so each way is reported under its code.
+        union: Reasons = {}
+        for reasons in implementations:
+            for code, reason in reasons.items():
+                union.setdefault(code, reason)
+        return union
+
+    def _outside_dispatch(self, call: CallSite) -> Reasons:
+        """A method of a class from outside the workspace (an uninstalled package's ``BaseAuthService``) on a
+        value typed as that class: it stands for the workspace's overrides of it, as an interface does."""
+        if type(call.node.func) is not ast.Attribute or not self._from_workspace_factory(call.node.func.value, call.function):
+            return _NONE  # cheap first: only a value a function of the workspace hands out (a service locator)
+        value = self.resolver.value_of(call.node.func.value, call.function)
+        if type(value) is not Instance or value.type in CLASSES or value.type.partition(".")[0] in _STDLIB:
+            return _NONE  # a catalogued or standard type: its own methods answer
+        index = self.resolver.index
+        if index is None:
+            return _NONE  # no other file to hold an override
+        if value.type.startswith(self.resolver.module.qualify("")) or index.module_of(value.type) is not None:
+            return _NONE  # a class of the workspace: its methods, abstract or not, are followed as helpers
+        key = (value.type, call.node.func.attr)
+        found = self._outside_memo.get(key)
+        if found is None:
+            found = self._outside_memo[key] = self._dispatch(f"{value.type}.{call.node.func.attr}")
+        return found
+
+    def _from_workspace_factory(self, receiver: ast.expr, fn: FunctionInfo | None) -> bool:
+        """``get_auth_service()`` or a local bound once to such a call: made by a function of the workspace,
+        whose annotation names the outside class while it returns one of the workspace's own."""
+        if type(receiver) is ast.Name and fn is not None:
+            values = fn.assigned.get(receiver.id, ())
+            receiver = values[0] if len(values) == 1 and values[0] is not None else receiver
+        if type(receiver) is not ast.Call:
+            return False
+        callee = self.resolver.callee(receiver, fn)
+        if callee is None:
+            return False
+        index = self.resolver.index
+        return self.resolver.local_function(callee) is not None or (index is not None and index.module_of(callee) is not None)
 
     def overrides(self, owner: str, method: str) -> list[tuple[str, FunctionInfo | FunctionExport]]:
         """Concrete definitions of ``owner.method`` in the workspace's subclasses of ``owner``."""
@@ -543,6 +608,13 @@ class BlockingAnalysis:
         return found
 
     # -- jedi, buffers ---------------------------------------------------------------------------
+    def _defined_here(self, qualname: str) -> bool:
+        """``qualname`` is a function or method of this workspace: its body says what it does, not its name."""
+        if self.resolver.local_function(qualname) is not None:
+            return True
+        index = self.resolver.index
+        return index is not None and index.lookup(qualname) is not None
+
     def _inferred(self, call: CallSite) -> str | None:
         """Ask jedi about ``receiver.method(...)`` in a coroutine when nothing cheaper knew."""
         if self.inference is None or self.locate is None or call.function is None or not call.function.is_async:
@@ -801,6 +873,41 @@ def _returns_what_it_tests(statement: ast.If) -> bool:
 def _remote_label(call: CallSite, remote: FunctionExport) -> str:
     """How to name a function of another file in a chain: as the call spells it (``crud.get_user``)."""
     return dotted_name(call.node.func) or remote.qualname.rpartition(".")[2]
+
+
+_MISS = re.compile(r"NotFound|NotExist|DoesNotExist|Missing|NoResult|Unknown|^(?:KeyError|LookupError|IndexError)$")
+
+
+def recovers(handler: ast.ExceptHandler | None) -> bool:
+    """An ``except`` block that is the other arm of a lookup, not a failure's clean-up.
+
+    ``except UserNotExists:`` then create the account (or hash a dummy
+    password and return) is a path many requests take: the exception says
+    a lookup found nothing (``*NotFound``, ``*NotExists``, ``DoesNotExist``,
+    ``NoResultFound``, ``KeyError``...) and the block goes on without
+    raising. A block for a failure (``except OSError``, ``except
+    Exception``, a bare ``except``) or one that ends by raising runs when
+    something broke, and its helpers are not followed.
+    """
+    if handler is None or handler.type is None or not handler.body:
+        return False
+    caught = handler.type.elts if type(handler.type) is ast.Tuple else [handler.type]
+    for expr in caught:
+        name = expr.attr if type(expr) is ast.Attribute else expr.id if type(expr) is ast.Name else None
+        if name is None or not _MISS.search(name):
+            return False
+    return type(handler.body[-1]) is not ast.Raise
+
+
+def _conventional(func: ast.expr) -> BlockingReason | None:
+    """A method on a receiver whose name says its type when no annotation reaches it (``pwd_context.verify``)."""
+    if type(func) is not ast.Attribute:
+        return None
+    receiver = func.value
+    name = receiver.attr if type(receiver) is ast.Attribute else receiver.id if type(receiver) is ast.Name else None
+    owner = CONVENTIONAL_RECEIVERS.get(name or "")
+    entry = BLOCKING.get(f"{owner}.{func.attr}") if owner else None
+    return BlockingReason(entry.code, entry.what, _display(f"{owner}.{func.attr}")) if entry is not None else None
 
 
 def _mentions(call: ast.Call, names: frozenset[str]) -> bool:

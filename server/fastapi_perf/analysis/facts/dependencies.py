@@ -82,6 +82,9 @@ class Effect:
     credential: tuple[str, ...] | None = None
     """For loads of a model: (model, the request values its key is derived from). Two dependencies that
     load the current user from one token compare equal here, however each decodes it."""
+    keyed: bool = False
+    """For sessions: opened through a helper handed a value of the caller (``get_session_with_tenant(tenant_id)``):
+    the database or schema it reaches depends on that value, so queries on it answer per tenant or shard."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,8 +160,17 @@ class _Collector:
         helper = function_facts.of_function(qualname, self.module, self.remote, self.depth + 1, spells=_OPENS_SESSIONS)
         if helper is not None and helper.session is not None and not helper.memoized:
             opened = helper.session
-            return Effect(opened.key, f"{label} → {opened.label}", self.site(node), origin=opened.origin)
+            keyed = opened.keyed or self._hands_values(node)
+            return Effect(opened.key, f"{label} → {opened.label}", self.site(node), origin=opened.origin, keyed=keyed)
         return None
+
+    def _hands_values(self, node: ast.Call) -> bool:
+        """The helper is given a value of this call, a parameter or a local (``tenant_id``), not a constant or a global."""
+        for argument in [*node.args, *(k.value for k in node.keywords)]:
+            for name in ast.walk(argument):
+                if type(name) is ast.Name and (name.id in self.fn.params or (name.id in self.fn.assigned and name.id not in self.fn.global_names)):
+                    return True
+        return False
 
     def _origin(self, node: ast.Call) -> Origin:
         return session_origin(node, self.fn, self.module, canonical)

@@ -13,8 +13,13 @@ from pathlib import Path
 
 from .source_roots import declared_source_roots, name_from_source_roots
 
-PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
-"""A folder holding one of these is a project root, put on ``sys.path``: never part of a module name."""
+PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", ".git")
+"""A folder holding one of these is a project root, put on ``sys.path``: never part of a module name.
+
+``setup.py`` is no marker here: the folders asked about hold ``__init__.py``,
+and a ``setup.py`` beside it is a module of that package (``onyx/setup.py``,
+the application's start-up code), not a build script.
+"""
 
 
 def content_digest(data: bytes) -> bytes:
@@ -29,9 +34,14 @@ def module_name_for(path: Path, root: Path | None) -> tuple[str, bool]:
     ``package-dir = {"acme" = "lib/acme_src"}``, Hatch ``sources``) names
     its files first. Then a file in a package is named from the outermost
     folder of its chain of folders holding ``__init__.py`` (the chain stops
-    below a project root). Elsewhere (namespace packages, scripts) the name
-    is relative to the innermost declared source root holding the file,
-    else to ``root`` with a leading ``src/`` dropped as in src layouts; a
+    below a project root) when that package starts at or above ``root``.
+    Elsewhere (packages in folders below the root, namespace packages,
+    scripts) the name is relative to the innermost declared source root
+    holding the file, else to ``root`` with a leading ``src/`` dropped as
+    in src layouts: the namespace folders are part of what the project
+    imports (``invokeai/app/__init__.py`` without ``invokeai/__init__.py``
+    is ``invokeai.app``), and the workspace index also answers an import by
+    a dotted suffix of the name (``onyx.db`` for ``backend/onyx/db``). A
     file outside the root is named by its file name alone.
     """
     path = path.absolute()
@@ -40,7 +50,7 @@ def module_name_for(path: Path, root: Path | None) -> tuple[str, bool]:
     top = package_top(path.parent) if renamed is None else None
     if renamed is not None:
         parts = renamed
-    elif top is not None:
+    elif top is not None and not _below(top.parent, root):
         parts = [top.name, *path.relative_to(top).with_suffix("").parts]
     else:
         parts = name_from_source_roots(path, declared) or _relative_parts(path, root)
@@ -58,6 +68,14 @@ def package_top(folder: Path) -> Path | None:
     while top.parent != top and (top.parent / "__init__.py").is_file() and not _is_project_root(top.parent):
         top = top.parent
     return top
+
+
+def _below(folder: Path, root: Path | None) -> bool:
+    """``folder`` is strictly inside ``root``."""
+    if root is None:
+        return False
+    root = root.absolute()
+    return folder != root and folder.is_relative_to(root)
 
 
 def _is_project_root(folder: Path) -> bool:

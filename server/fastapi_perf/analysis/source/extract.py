@@ -14,10 +14,10 @@ from .facts import Binding, CallSite, ChunkFacts, ClassInfo, FunctionInfo, Itera
 
 # A frame is what the walk knows about where a node sits:
 # (enclosing function, enclosing class body, loop depth, inside a lambda,
-# inside an ``except`` handler, inside a conditional branch, inside a
+# the innermost ``except`` handler around it, inside a conditional branch, inside a
 # generator expression: an ``await`` there would make it an async generator).
-Frame = tuple[FunctionInfo | None, ClassInfo | None, int, bool, bool, bool, bool]
-_MODULE: Frame = (None, None, 0, False, False, False, False)
+Frame = tuple[FunctionInfo | None, ClassInfo | None, int, bool, ast.ExceptHandler | None, bool, bool]
+_MODULE: Frame = (None, None, 0, False, None, False, False)
 
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _ROUTE_VERBS = frozenset(("get", "post", "put", "patch", "delete", "options", "head", "trace", "api_route", "websocket"))
@@ -107,7 +107,7 @@ def extract(statements: list[ast.stmt]) -> ChunkFacts:
             if node.type is not None:
                 push((node.type, node, frame))
             fn, cls, loop, lam, _, _, gen = frame
-            _push_all(push, node.body, node, (fn, cls, loop, lam, True, True, gen))
+            _push_all(push, node.body, node, (fn, cls, loop, lam, node, True, gen))
             continue
         elif kind is ast.If or kind is ast.IfExp:
             fn, cls, loop, lam, handler, _, gen = frame
@@ -195,7 +195,7 @@ def _push_all(push: Any, nodes: list[ast.AST], parent: ast.AST, frame: Frame) ->
 
 def _record_call(facts: ChunkFacts, node: ast.Call, parent: ast.AST | None, frame: Frame, awaited: bool) -> None:
     fn, cls, loop, lam, handler, branch, gen = frame
-    site = CallSite(node, fn, parent, awaited, loop, lam, handler, branch, gen)
+    site = CallSite(node, fn, parent, awaited, loop, lam, handler is not None, branch, gen, handler)
     if fn is None:
         facts.module_calls.append(site)
     else:
@@ -277,7 +277,7 @@ def _enter_function(facts: ChunkFacts, node: ast.FunctionDef | ast.AsyncFunction
         outer.assigned.setdefault(node.name, []).append(None)
     else:
         facts.bindings[node.name] = Binding(node.name, "function", node)
-    inner: Frame = (info, None, 0, False, False, False, False)
+    inner: Frame = (info, None, 0, False, None, False, False)
     _push_all(push, node.body, node, inner)
     # Decorators, defaults and annotations run where the function is defined.
     for arg in positional + args.kwonlyargs + [a for a in (args.vararg, args.kwarg) if a is not None]:

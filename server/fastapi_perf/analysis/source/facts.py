@@ -65,6 +65,8 @@ class CallSite:
     in_generator: bool = False
     """Inside a generator expression (not its first iterable): an ``await`` there would make it an
     asynchronous generator, which ``sum()`` or ``list()`` cannot iterate."""
+    handler: ast.ExceptHandler | None = None
+    """The innermost ``except`` block around the call, when ``in_handler``."""
 
 
 @dataclass(slots=True, eq=False)

@@ -5,7 +5,7 @@ import re
 from collections.abc import Iterable
 from typing import ClassVar
 
-from ...analysis import Finding, FunctionInfo, Related, Route, RuleContext, aggregate_facts
+from ...analysis import Finding, FunctionInfo, Related, Route, RuleContext, aggregate_facts, dependency_tree
 from ..base import Category, Rule
 
 
@@ -28,6 +28,9 @@ class UncachedAggregate(Rule):
       required date range from the query string) or a context variable of
       the file that a request sets (the current tenant): each caller gets a
       different answer;
+    - aggregates in a route whose session dependency opens the session for
+      a value of the request (`get_session_with_tenant(tenant_id)`, a schema
+      or shard per tenant): each tenant gets its own answer;
     - pages only administrators reach (an `/admin` path or router, a
       dependency such as `get_current_superuser` or
       `require_permission(Permission.ADMIN)`): seldom visited, by people who
@@ -134,6 +137,8 @@ class UncachedAggregate(Rule):
             return
         if _admin_only(fn, route, ctx):
             return  # seldom visited, and by people who want the current numbers
+        if _keyed_session(route, ctx):
+            return  # the session reaches the caller's tenant or shard: each gets its own answer
         first = work.chain[0]
         if len(work.chain) == 1:
             message = (
@@ -150,6 +155,16 @@ class UncachedAggregate(Rule):
             Related(f"`{hop.label}` runs here", hop.site.range, path=hop.site.path, anchor=hop.site.anchor) for hop in work.chain[1:]
         )
         yield ctx.finding(self.code, first.site.range, message, related=related)
+
+
+def _keyed_session(route: Route, ctx: RuleContext) -> bool:
+    """A session dependency opens its session through a helper handed a request value
+    (``get_session_with_tenant(tenant_id)``): queries on it answer per tenant, as a filter on the
+    organisation's id would, and one cached answer for every caller would mix tenants."""
+    return any(
+        node.facts is not None and node.facts.session is not None and node.facts.session.keyed
+        for node in dependency_tree(route, ctx.module)
+    )
 
 
 _ADMIN = re.compile(r"(?i)admin|superuser")

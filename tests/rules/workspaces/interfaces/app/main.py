@@ -2,6 +2,7 @@ import asyncio
 
 from fastapi import BackgroundTasks, FastAPI
 
+from app.keyvalue import get_key_value
 from app.storage import Cache, Notifier, Storage, Unimplemented, get_notifier, get_storage
 
 app = FastAPI()
@@ -32,3 +33,11 @@ def signup(email: str, background_tasks: BackgroundTasks, notifier: Notifier):
     background_tasks.add_task(notifier.send, email, "welcome")  # error: FAP501
     get_notifier()
     return {"ok": True}
+
+
+@app.get("/kv/{key}")
+async def read_key(key: str):
+    await asyncio.sleep(0)
+    store = get_key_value()
+    value = store.read(key)  # error: FAP107 "Redis", FAP101 "database"
+    return {"value": value, "ttl": store.ttl(key)}  # one backend answers from memory
