@@ -205,3 +205,53 @@ def test_an_open_document_is_summarised_from_its_own_statements(tmp_path: Path) 
     assert not calls
     assert summary.functions["unused"].facts.dependency.queries
     assert index.digests["app.deps"] != index.digests.get("app.db")
+
+
+LIVE_HELPERS = """\
+def load(db, user_id: int):
+    limit = 10
+    return db.query(dict).filter_by(id=user_id).limit(limit).first()
+"""
+
+CLOSED_CRUD = """\
+from app.helpers import load
+
+
+def get_user(db, user_id: int):
+    return load(db, user_id)
+"""
+
+
+def test_refreshing_an_edited_document_keeps_its_dependents_unless_what_they_took_changed(tmp_path: Path) -> None:
+    """``refresh`` summarises the open document from its own statements and reads no other file."""
+    from fastapi_perf.analysis.source.chunks import parse_module
+
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "__init__.py").write_text("")
+    (app / "crud.py").write_text(CLOSED_CRUD)
+    (app / "helpers.py").write_text(LIVE_HELPERS)
+    live = {"text": LIVE_HELPERS}
+    reads: list[str] = []
+
+    def read(path: Path) -> str | None:
+        reads.append(path.name)
+        return path.read_text()
+
+    def statements(path: Path):
+        return (live["text"], parse_module(live["text"])) if path.name == "helpers.py" else None
+
+    index = WorkspaceIndex(module_map(sorted(tmp_path.rglob("*.py")), tmp_path), AnalysisOptions(project_uses_fastapi=True), read, statements)
+    crud = index.summary("app.crud")
+    assert crud is not None and "app.helpers" in crud.depends_on
+    assert crud.functions["get_user"].param_calls  # what it took from load: its db parameter is queried
+    reads.clear()
+
+    live["text"] = LIVE_HELPERS.replace("limit = 10", "limit = 20")
+    assert index.refresh("app.helpers") == {"app.helpers"}
+    assert index._summaries["app.crud"] is crud and reads == []  # kept: nothing it took changed, nothing read
+
+    live["text"] = LIVE_HELPERS.replace("db.query(dict).filter_by(id=user_id).limit(limit).first()", "None")
+    assert index.refresh("app.helpers") == {"app.helpers", "app.crud"}
+    assert "app.crud" not in index._summaries
+    assert not index.summary("app.crud").functions["get_user"].param_calls  # made again: the query is gone
