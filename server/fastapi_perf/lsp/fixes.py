@@ -28,7 +28,8 @@ FIX_ALL = "source.fixAll.fastapi-perf"
 
 def has_fixes(doc: OpenDocument) -> bool:
     """Whether the last analysis found anything with a fix (fix-all is offered then)."""
-    last = doc.latest()  # out of date right after the index finished, until a pull client pulls again
+    # None right after the index finished, until a pull client pulls again: the current state's then.
+    last = doc.analysis.last or doc.latest()
     return any(f.fix is not None for f in doc.shown(last.findings))
 
 
