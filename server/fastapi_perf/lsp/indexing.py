@@ -4,11 +4,9 @@ At start the server summarises every Python file of the workspace folders
 (what ``fastapi-perf check`` would check there), cooperatively, one file at
 a time, reporting ``$/progress`` when the client supports it. Open
 documents are summarised from their live text instead of the disk. When a
-document settles after edits, its summary is made again from its own
-statements, and the summaries that depended on it are dropped only if what
-they took from it changed; when a watched file changes on disk, they are
-dropped. ``dependents`` says which open documents used them, and the
-scheduler checks those again.
+document settles after edits, or a watched file changes on disk, the
+summaries that depended on it are dropped; ``dependents`` says which open
+documents used them, and the scheduler checks those again.
 """
 
 from __future__ import annotations
@@ -190,17 +188,11 @@ def files_changed(ls: FastApiPerfServer, changes: list[types.FileEvent]) -> set[
     return changed
 
 
-def dependents(ls: FastApiPerfServer, modules: set[str], edited: bool = False) -> tuple[set[str], list[OpenDocument]]:
-    """Bring the index up to date for ``modules``; the modules whose summaries changed and the open documents that used them.
-
-    ``edited``: the modules are open documents whose text changed. Their summaries are made
-    again from their own statements and the summaries that depended on them are kept unless
-    what they took changed (``WorkspaceIndex.refresh``); otherwise (files on disk, a closed
-    document) every summary that depended on them is dropped.
-    """
+def dependents(ls: FastApiPerfServer, modules: set[str]) -> tuple[set[str], list[OpenDocument]]:
+    """Drop the summaries that depended on ``modules``; the modules affected and the open documents that used them."""
     affected: set[str] = set()
     if ls.index is None:
         return affected, []
     for module in modules:
-        affected |= ls.index.refresh(module) if edited else ls.index.invalidate(module)
+        affected |= ls.index.invalidate(module)
     return affected, [doc for doc in ls.documents.values() if doc.analysis.consulted & affected]

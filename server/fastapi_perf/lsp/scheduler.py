@@ -153,13 +153,11 @@ async def _infer_then_recheck(ls: FastApiPerfServer, doc: OpenDocument) -> None:
 async def _settle(ls: FastApiPerfServer, doc: OpenDocument) -> None:
     await asyncio.sleep(SETTLE_S)
     if ls.index is not None and ls.documents.get(doc.uri) is doc:
-        _recheck_dependents(ls, {doc.analysis.module_name}, exclude=doc, edited=True)
+        _recheck_dependents(ls, {doc.analysis.module_name}, exclude=doc)
 
 
-def _recheck_dependents(
-    ls: FastApiPerfServer, modules: set[str], exclude: OpenDocument | None = None, edited: bool = False
-) -> None:
-    affected, users = indexing.dependents(ls, modules, edited)
+def _recheck_dependents(ls: FastApiPerfServer, modules: set[str], exclude: OpenDocument | None = None) -> None:
+    affected, users = indexing.dependents(ls, modules)
     users = [doc for doc in users if doc is not exclude]
     for doc in users:
         doc.invalidate(modules=affected)

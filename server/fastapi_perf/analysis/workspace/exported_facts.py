@@ -109,15 +109,6 @@ class ClassAttributes(Mapping):
         self._values: dict[str, Value] | None = None
         self._busy: set[str] | None = None
 
-    @property
-    def names(self) -> frozenset[str]:
-        """Every attribute name the class has (typed or not)."""
-        return self._names
-
-    def resolved(self) -> dict[str, Value]:
-        """The attributes resolved so far (None where the type is unknown)."""
-        return dict(self._values or {})
-
     def _value(self, attr: str) -> Value:
         if attr not in self._names:
             return None

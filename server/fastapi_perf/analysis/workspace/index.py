@@ -29,7 +29,6 @@ from ..names.symbols import ModuleSymbols
 from ..names.values import Ref, Value
 from ..options import AnalysisOptions
 from ..source.chunks import Chunk, parse_module
-from .same_exports import same_exports
 from .summaries import summarize
 from .trees import drop_trees as drop_kept_trees
 
@@ -177,27 +176,6 @@ class WorkspaceIndex:
             pending.extend(m for m, s in list(self._summaries.items()) if current in s.depends_on)
         self.drop_trees(dropped)
         return dropped
-
-    def refresh(self, module: str) -> set[str]:
-        """An open document changed: its summary from its live statements; the modules whose summaries changed.
-
-        ``invalidate`` dropped every summary that depended on the document, and
-        the next questions summarised those files again from the disk, with a
-        parse each, on the event loop. Here the document is summarised again
-        from its own statements (nothing is read), and only when what the
-        dependents could have taken from it changed are they dropped as well.
-        With no dependents the summary is only dropped: it is made when asked.
-        """
-        old = self._summaries.get(module)
-        if old is None or not self.dependents(module):
-            return self.invalidate(module)
-        self._summaries.pop(module)
-        self._rescan(module)
-        self.drop_trees({module})
-        new = self.summary(module)
-        if new is None or not same_exports(old, new):
-            return self.invalidate(module)
-        return {module}
 
     def drop_trees(self, modules: set[str] | None = None) -> None:
         """Forget the syntax trees kept for ``modules``, or all (the next question parses, or uses an open document's)."""
