@@ -79,6 +79,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="the workspace is not trusted: never start its interpreter (or any other); see docs/robustness.md",
     )
+    lsp.add_argument(
+        "--full-collection-after",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="idle time before a full garbage collection (default 20; benchmarks shorten it)",
+    )
 
     mcp = commands.add_parser("mcp", help="run the MCP server for coding agents, over stdio (extra: fastapi-perf[mcp])")
     mcp.add_argument("--root", type=Path, metavar="DIR", help="the workspace root tools may read and fix (default: the current folder)")
@@ -98,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "lsp":
             from .lsp.server import run
 
-            return run(tcp=args.tcp, trusted=not args.untrusted)
+            return run(tcp=args.tcp, trusted=not args.untrusted, full_collection_s=args.full_collection_after)
         if args.command == "mcp":
             return serve_mcp(args)
     except (ConfigError, OutputError) as error:

@@ -8,7 +8,8 @@
 
 For each file and server it prints: spawn -> initialize reply; didOpen ->
 first diagnostics; didChange -> publishDiagnostics of that version for
-one-character edits at different places (debounce 0), p50 and p95; the
+one-character edits at different places (debounce 0), p50 and p95 (``--pause``
+sets the wait between an edit's diagnostics and the next edit); the
 server's peak RSS. In the same run it times parso's own diff re-parse of
 the same edits, and prints the ratios the targets are stated in. It asserts
 nothing.
@@ -186,7 +187,9 @@ def broken_variant(text: str, sites: list[tuple[int, int]], one_statement: bool 
     return "\n".join(out), [(moved[line], column) for line, column in sites]
 
 
-def measure_server(name: str, text: str, folder: Path, edits: int, sites: list[tuple[int, int]] | None = None) -> dict:
+def measure_server(
+    name: str, text: str, folder: Path, edits: int, sites: list[tuple[int, int]] | None = None, pause: float = 0.02
+) -> dict:
     spec = SERVERS[name]
     env = {**os.environ, "PYTHONPATH": str(spec.get("path", ROOT / "server"))}
     path = folder / "bench_module.py"
@@ -222,7 +225,7 @@ def measure_server(name: str, text: str, folder: Path, edits: int, sites: list[t
             change = {"range": {"start": {"line": line, "character": column}, "end": {"line": line, "character": column}}, "text": "1"}
         else:
             change = {"range": {"start": {"line": line, "character": column}, "end": {"line": line, "character": column + 1}}, "text": ""}
-        time.sleep(0.02)  # let the previous round's output drain, as a typist would
+        time.sleep(pause)  # let the previous round's output drain, as a typist would (or pause longer)
         sent = NOW()
         client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]})
         target = version
@@ -287,7 +290,7 @@ def many_open(files: list[Path]) -> float:
     return rss
 
 
-def report(title: str, text: str, edits: int, syntax_errors: bool = False, indent: int = 4) -> None:
+def report(title: str, text: str, edits: int, syntax_errors: bool = False, indent: int = 4, pause: float = 0.02) -> None:
     sites = edit_sites(text.split("\n"), edits // 2 + 1, indent)
     variants = [("", text, sites)]
     if syntax_errors:
@@ -302,11 +305,12 @@ def report(title: str, text: str, edits: int, syntax_errors: bool = False, inden
                     continue
                 if suffix and name == "fastapi-perf base":
                     continue  # the base copy is measured on the valid file only
-                results[name + suffix] = measure_server(name, variant, folder, edits, variant_sites)
+                results[name + suffix] = measure_server(name, variant, folder, edits, variant_sites, pause)
     ours = results["fastapi-perf"]
     full, parso_p50, parso_p95 = parso_times(text, ours["sites"], edits)
     lines = text.count("\n") + 1
-    print(f"\n## {title} ({lines:,} lines, {edits} edits, debounce 0)\n")
+    paused = f", each {pause:g} s after the previous one's diagnostics" if pause != 0.02 else ""
+    print(f"\n## {title} ({lines:,} lines, {edits} edits{paused}, debounce 0)\n")
     print(f"{'server':<29} {'init ms':>8} {'open ms':>8} {'edit p50':>9} {'edit p95':>9} {'peak RSS MB':>12} {'findings':>9}")
     for name, r in results.items():
         print(f"{name:<29} {r['initialize_ms']:8.0f} {r['open_ms']:8.1f} {r['p50']:9.1f} {r['p95']:9.1f} {r['rss']:12.1f} {r['findings']:9d}")
@@ -331,16 +335,23 @@ def main() -> int:
     parser.add_argument("--class-lines", type=int, default=0, help="also a module that is one class of this many lines")
     parser.add_argument("--syntax-errors", action="store_true", help="also each file with a syntax error in every edited function")
     parser.add_argument("--baseline", type=Path, help="another copy's server/ folder, measured on the valid files in the same run")
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=0.02,
+        metavar="SECONDS",
+        help="wait this long after each edit's diagnostics before the next edit (default 0.02: typing; 1: the idle collection's delay)",
+    )
     args = parser.parse_args()
     if args.baseline:
         SERVERS["fastapi-perf base"] = {**SERVERS["fastapi-perf"], "path": args.baseline.resolve()}
     for size in [int(s) for s in args.sizes.split(",") if s]:
-        report(f"Generated module, {size:,} lines", synth.module(size, seed=1), args.edits, args.syntax_errors)
+        report(f"Generated module, {size:,} lines", synth.module(size, seed=1), args.edits, args.syntax_errors, pause=args.pause)
     if args.class_lines:
         text = synth.class_module(args.class_lines, seed=1)
-        report(f"Generated class, {args.class_lines:,} lines", text, args.edits, args.syntax_errors, indent=8)
+        report(f"Generated class, {args.class_lines:,} lines", text, args.edits, args.syntax_errors, indent=8, pause=args.pause)
     for path in args.file:
-        report(f"{path.name}", path.read_text(encoding="utf-8"), args.edits, args.syntax_errors)
+        report(f"{path.name}", path.read_text(encoding="utf-8"), args.edits, args.syntax_errors, pause=args.pause)
     if args.many:
         with tempfile.TemporaryDirectory() as tmp:
             files, _ = synth.project(Path(tmp), [(10000, args.many)])

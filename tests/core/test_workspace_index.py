@@ -99,6 +99,43 @@ def test_a_file_is_not_summarised_to_answer_its_own_names(tmp_path: Path) -> Non
     assert "app.routes" not in index._summaries
 
 
+
+OWN_NAMES = """\
+from fastapi import APIRouter
+
+router = APIRouter()
+
+
+class Payload:
+    pass
+
+
+async def fetch_rates():
+    return 1
+
+
+@router.get("/rates")
+def rates():
+    fetch_rates()
+    return Payload()
+"""
+
+
+def test_fap202_answers_a_file_s_own_names_without_summarising_it(tmp_path: Path) -> None:
+    """``Payload()`` is no coroutine function of another file: FAP202 must not summarise this file to learn that.
+
+    In the server the open document's summary is dropped at each settle, and
+    asking the index about it summarised the whole document again.
+    """
+    index, _, options = project(tmp_path)
+    own = tmp_path / "app" / "rates.py"
+    own.write_text(OWN_NAMES)
+    index.add_file("app.rates", own)
+    findings = analyse(index, own, tmp_path, options)
+    assert [f.range.start.line for f in findings if f.code == "FAP202"] == [15]  # 0-based: `fetch_rates()`
+    assert "app.rates" not in index._summaries
+
+
 def test_facts_are_computed_per_function_on_first_use(tmp_path: Path) -> None:
     index, routes, options = project(tmp_path)
     analyse(index, routes, tmp_path, options)

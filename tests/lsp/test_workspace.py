@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from lsprotocol import types
 
-from .session import apply_edits, diagnostics, edits_of, open_document, published
+from .session import apply_edits, change, diagnostics, edits_of, indexed, open_document, published
 
 CRUD = """from sqlalchemy.orm import Session
 
@@ -188,3 +190,45 @@ async def test_fix_all_sees_what_the_diagnostics_see_in_other_files(vscode) -> N
         action = await vscode.code_action_resolve_async(action)
     fixed = apply_edits(RATES_ROUTE, edits_of(action, uri), "utf-16")
     assert "async def rates():\n    return await fetch_rates()\n" in fixed
+
+
+def big_module(endpoints: int) -> str:
+    """A module of ``endpoints`` blocking endpoints: analysing it keeps the server busy for a while."""
+    head = "import time\n\nfrom fastapi import FastAPI\n\napp = FastAPI()\n"
+    body = "".join(
+        f'\n\n@app.get("/e{n}")\nasync def endpoint_{n}(q: int = {n}):\n    total = q + {n}\n'
+        f"    for step in range({n} % 7 + 1):\n        total += step * 2\n    time.sleep(0.1)\n    return {{\"n\": total}}\n"
+        for n in range(endpoints)
+    )
+    return head + body
+
+
+def answer_progress_creation_late(client, delay_s: float) -> None:
+    """A client that takes the token at once but answers ``window/workDoneProgress/create`` only after a while
+    (slow, or its own loop busy): the server must not wait for that answer to report."""
+
+    async def answer_later() -> None:
+        await asyncio.sleep(delay_s)
+
+    def create(params: types.WorkDoneProgressCreateParams):
+        client.progress_reports.setdefault(params.token, [])  # as the request arrives, like VS Code
+        yield answer_later, (), {}  # pygls runs a generator handler up to here at once, answers when this ends
+
+    client.protocol.fm.features[types.WINDOW_WORK_DONE_PROGRESS_CREATE] = create
+
+
+async def test_progress_begins_and_ends_when_an_edit_arrives_at_start_up(vscode) -> None:
+    """An open and an edit right after ``initialized``, a client slow to answer: the progress still begins and ends."""
+    answer_progress_creation_late(vscode, 3.0)
+    write_project(vscode.root)
+    for n in range(30):
+        (vscode.root / "app" / f"helper_{n}.py").write_text(CRUD)
+    text = big_module(1500)
+    uri = open_document(vscode, text, name="app/main.py")
+    line = text.splitlines().index("    total = q + 0")
+    change(vscode, uri, 2, (line, 17), (line, 17), "1")
+    await indexed(vscode)
+    kinds = [r.kind for r in vscode.progress_reports["fastapi-perf-indexing"]]
+    assert kinds[0] == "begin" and kinds[-1] == "end" and kinds.count("begin") == kinds.count("end") == 1, kinds
+    found = await diagnostics(vscode, uri, 2)
+    assert {"FAP103", "FAP201"} <= {d.code for d in found}

@@ -28,8 +28,9 @@ FIX_ALL = "source.fixAll.fastapi-perf"
 
 def has_fixes(doc: OpenDocument) -> bool:
     """Whether the last analysis found anything with a fix (fix-all is offered then)."""
-    last = doc.analysis.last
-    return last is not None and any(f.fix is not None for f in doc.shown(last.findings))
+    # None right after the index finished, until a pull client pulls again: the current state's then.
+    last = doc.analysis.last or doc.latest()
+    return any(f.fix is not None for f in doc.shown(last.findings))
 
 
 def fix_all_edits(ls: FastApiPerfServer, doc: OpenDocument) -> list[dict]:

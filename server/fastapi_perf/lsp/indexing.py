@@ -62,24 +62,22 @@ async def build_index(ls: FastApiPerfServer) -> None:
     )
     for doc in ls.documents.values():
         attach(ls, doc)
-    token = await _begin_progress(ls, len(files))
+    progress = _begin_progress(ls, len(files))
     done = 0
     for module in list(files):
         if ls.index is None:
-            return
+            break
         try:
             ls.index.summary(module)
         except Exception as error:  # one odd file must not stop the index
             ls.log(f"indexing {files[module]} failed: {type(error).__name__}: {error}", types.MessageType.Warning)
         ls.index.drop_trees()  # no question follows here: keeping trees would only cost memory
         done += 1
-        if token is not None and done % PROGRESS_EVERY == 0:
-            ls.work_done_progress.report(
-                token, types.WorkDoneProgressReport(message=f"{done}/{len(files)} files", percentage=done * 100 // max(len(files), 1))
-            )
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress.report(done)
         await asyncio.sleep(0)  # let edits and requests through between files
-    if token is not None:
-        ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=f"indexed {done} files"))
+    if progress is not None:
+        progress.end(done)
 
 
 def _read_live_or_disk(ls: FastApiPerfServer, path: Path) -> str | None:
@@ -112,19 +110,51 @@ def _regular_file(path: Path) -> bool:
         return False
 
 
-async def _begin_progress(ls: FastApiPerfServer, total: int):
+class _Progress:
+    """``$/progress`` for the indexing, begun without waiting for the client's answer to ``create``.
+
+    Waiting for that answer lost the progress whenever the event loop was
+    busy (an edit analysed at start-up) or the client slow: the wait timed
+    out and nothing was reported. The LSP spec has the server create the
+    token first; it does not say the server must wait for the answer before
+    using it, and clients take the token when the request reaches them
+    (VS Code's language client, Neovim, Emacs' lsp-mode, Sublime LSP), before
+    the ``begin`` that follows it on the same stream. A client that answers
+    with an error refused the token: no more reports are sent to it.
+    """
+
+    TOKEN = "fastapi-perf-indexing"
+
+    def __init__(self, ls: FastApiPerfServer, total: int) -> None:
+        self.ls = ls
+        self.total = total
+        self.refused = False
+        created = ls.protocol.send_request(
+            types.WINDOW_WORK_DONE_PROGRESS_CREATE, types.WorkDoneProgressCreateParams(token=self.TOKEN)
+        )
+        created.add_done_callback(self._answered)
+        self._notify(types.WorkDoneProgressBegin(title="fastapi-perf: indexing", message=f"0/{total} files", percentage=0, cancellable=False))
+
+    def _answered(self, created) -> None:
+        if created.cancelled() or created.exception() is not None:
+            self.refused = True
+
+    def _notify(self, value) -> None:
+        if not self.refused:
+            self.ls.protocol.notify(types.PROGRESS, types.ProgressParams(token=self.TOKEN, value=value))
+
+    def report(self, done: int) -> None:
+        self._notify(types.WorkDoneProgressReport(message=f"{done}/{self.total} files", percentage=done * 100 // max(self.total, 1)))
+
+    def end(self, done: int) -> None:
+        self._notify(types.WorkDoneProgressEnd(message=f"indexed {done} files"))
+
+
+def _begin_progress(ls: FastApiPerfServer, total: int) -> _Progress | None:
     window = ls.client_capabilities.window
     if not (window and window.work_done_progress):
         return None
-    token = "fastapi-perf-indexing"
-    try:
-        await asyncio.wait_for(ls.work_done_progress.create_async(token), 2.0)
-    except Exception:
-        return None
-    ls.work_done_progress.begin(
-        token, types.WorkDoneProgressBegin(title="fastapi-perf: indexing", message=f"0/{total} files", percentage=0, cancellable=False)
-    )
-    return token
+    return _Progress(ls, total)
 
 
 def attach(ls: FastApiPerfServer, doc: OpenDocument) -> None:

@@ -40,7 +40,7 @@ def create_server() -> FastApiPerfServer:
     return server
 
 
-def run(tcp: str | None = None, trusted: bool = True) -> int:
+def run(tcp: str | None = None, trusted: bool = True, full_collection_s: float | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="fastapi-perf: %(levelname)s %(message)s")
     for handler in logging.getLogger().handlers:
         handler.addFilter(WithoutTraceback())
@@ -48,6 +48,8 @@ def run(tcp: str | None = None, trusted: bool = True) -> int:
     debug.stacks_on_signal()
     server = create_server()
     server.trusted = trusted
+    if full_collection_s is not None:
+        server.collector.full_idle_s = full_collection_s
     if tcp:
         host, _, port = tcp.rpartition(":")
         server.start_tcp(host or "127.0.0.1", int(port))

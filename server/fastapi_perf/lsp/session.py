@@ -39,7 +39,7 @@ class FastApiPerfServer(LanguageServer):
         self._project_settings: dict[Path | None, Settings] = {}
         self._resolver: SettingsResolver | None = None
         self._engines: dict[frozenset[str], Engine] = {}
-        self.collector = Collector()
+        self.collector = Collector(busy=self.work_pending)
         self.index: WorkspaceIndex | None = None
         self.runtime_reports: dict = {}
         """Loaded ``fastapi-perf-runtime.json`` by path (None: absent or malformed); runtime_evidence.py."""
@@ -47,6 +47,12 @@ class FastApiPerfServer(LanguageServer):
         """False (``fastapi-perf lsp --untrusted``, or ``trusted`` in ``initializationOptions``
         with anything but ``true``): never start another Python interpreter, in particular not
         the workspace's. Only ever lowered, never raised again; see docs/robustness.md."""
+
+    def work_pending(self) -> bool:
+        """An analysis or a settle is scheduled or running: not the moment for a full collection."""
+        return any(
+            task is not None and not task.done() for doc in self.documents.values() for task in (doc.analysing, doc.settling)
+        )
 
     # -- settings --------------------------------------------------------------
     def update_editor_settings(self, raw: object) -> bool:

@@ -699,6 +699,10 @@ class Resolver:
             return self.module.classes.get(qualname[len(self._prefix):])
         return None
 
+    def is_own(self, qualname: str) -> bool:
+        """A name of this file: answered from its own facts, never by the index (which would summarise this file again)."""
+        return qualname.startswith(self._prefix)
+
     def local_function(self, qualname: str) -> FunctionInfo | None:
         """The function of this file a qualified name refers to (methods and closures too)."""
         if qualname.startswith(self._prefix):

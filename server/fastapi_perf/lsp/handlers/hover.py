@@ -35,9 +35,9 @@ def hover(ls: FastApiPerfServer, params: types.HoverParams) -> types.Hover | Non
             if hash_at + start <= position.column <= hash_at + end and (hover := _markdown(rule_markdown(code))):
                 return hover
         hash_at = line.find("#", hash_at + 1)
-    analysis = doc.current
-    if analysis is None:
-        return None
+    # Out of date (the index just finished and a pull client has not pulled again yet): the
+    # analysis the next publication or pull needs anyway, run now instead of answering nothing.
+    analysis = doc.current or doc.latest()
     observed = runtime_markdown(ls, doc, position.line)
     for finding in doc.shown(analysis.findings):
         if finding.code and finding.range.start <= position <= finding.range.end:

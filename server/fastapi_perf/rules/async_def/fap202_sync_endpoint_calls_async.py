@@ -140,7 +140,9 @@ def _is_coroutine_function(qualname: str, ctx: RuleContext) -> bool:
     if qualname in catalog.ASYNC_FUNCTIONS:
         return True
     index = ctx.resolver.index
-    if index is not None:
+    # This file's functions were found above; its other names (a class, a value) are no coroutine
+    # function. Asking the index would summarise the open document again after every settle.
+    if index is not None and not ctx.resolver.is_own(qualname):
         from ...analysis import FunctionExport
 
         found = index.lookup(qualname)
