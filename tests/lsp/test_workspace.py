@@ -207,8 +207,13 @@ def answer_progress_creation_late(client, delay_s: float) -> None:
     """A client that takes the token at once but answers ``window/workDoneProgress/create`` only after a while
     (slow, or its own loop busy): the server must not wait for that answer to report."""
 
+    client.late_answers = []
+
     async def answer_later() -> None:
+        done = asyncio.Event()
+        client.late_answers.append(done)
         await asyncio.sleep(delay_s)
+        done.set()
 
     def create(params: types.WorkDoneProgressCreateParams):
         client.progress_reports.setdefault(params.token, [])  # as the request arrives, like VS Code
@@ -232,3 +237,5 @@ async def test_progress_begins_and_ends_when_an_edit_arrives_at_start_up(vscode)
     assert kinds[0] == "begin" and kinds[-1] == "end" and kinds.count("begin") == kinds.count("end") == 1, kinds
     found = await diagnostics(vscode, uri, 2)
     assert {"FAP103", "FAP201"} <= {d.code for d in found}
+    # The late answer is still due: let it go out before the session ends, or its handler is cancelled mid-reply.
+    await asyncio.wait_for(asyncio.gather(*(answer.wait() for answer in vscode.late_answers)), 10)

@@ -612,6 +612,8 @@ class BlockingAnalysis:
         """``qualname`` is a function or method of this workspace: its body says what it does, not its name."""
         if self.resolver.local_function(qualname) is not None:
             return True
+        if self.resolver.is_own(qualname):
+            return False  # asking the index would summarise this very file again
         index = self.resolver.index
         return index is not None and index.lookup(qualname) is not None
 
